@@ -1,0 +1,221 @@
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * The durable spool: beacons are acknowledged only after their record is on disk.
+ *
+ * Appends are group-committed: every record that arrives while one write + fdatasync is in
+ * flight goes out together in the next one, so one fsync serves hundreds of beacons at peak
+ * and a lone beacon still waits only for its own. Each group ends with a commit line
+ * `#<number of lines>`; a reader keeps only complete groups, so a write torn by a crash (never
+ * acknowledged) is dropped on replay. Segments are sealed on a timer and handed to the batch
+ * writer; a sealed segment is deleted once every sink has stored it.
+ */
+export interface SpoolOptions {
+  dir: string;
+  /** Above this many bytes on disk, `full` turns true and the collector answers 503. */
+  maxBytes: number;
+  /** A segment is sealed early when it grows past this. */
+  segmentMaxBytes: number;
+}
+
+export interface Segment {
+  name: string;
+  path: string;
+  bytes: number;
+}
+
+const SEGMENT = /^seg-(\d{12})\.log$/;
+
+export class Spool {
+  readonly #opts: SpoolOptions;
+  #seq = 0;
+  #active: { fh: FileHandle; segment: Segment } | undefined;
+  #sealed: Segment[] = [];
+  #pending: string[] = [];
+  #pendingLines = 0;
+  #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  #running = false;
+  #idleWaiters: (() => void)[] = [];
+  #sealRequested = false;
+  #sealedBytes = 0;
+  #closed = false;
+  /** Called when a segment is sealed and ready to be drained. */
+  onSealed: () => void = () => {};
+  onError: (err: Error) => void = () => {};
+
+  constructor(opts: SpoolOptions) {
+    this.#opts = opts;
+  }
+
+  /** Opens the spool; segments left by a previous run come back as sealed, to be replayed. */
+  async open(): Promise<Segment[]> {
+    mkdirSync(this.#opts.dir, { recursive: true });
+    const existing = readdirSync(this.#opts.dir)
+      .map((f) => SEGMENT.exec(f))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .sort((a, b) => Number(a[1]) - Number(b[1]));
+    for (const m of existing) {
+      const path = join(this.#opts.dir, m[0]);
+      this.#push({ name: m[0].slice(0, -4), path, bytes: statSync(path).size });
+      this.#seq = Number(m[1]);
+    }
+    await this.#openActive();
+    return [...this.#sealed];
+  }
+
+  /** Bytes on disk not yet stored everywhere. */
+  get bytes(): number {
+    return this.#sealedBytes + (this.#active?.segment.bytes ?? 0);
+  }
+
+  get full(): boolean {
+    return this.bytes >= this.#opts.maxBytes;
+  }
+
+  get sealed(): readonly Segment[] {
+    return this.#sealed;
+  }
+
+  /** Resolves once `record` (whole lines, each ending in \n) is durable on disk. */
+  append(record: string, lines: number): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('spool is closed'));
+    this.#pending.push(record);
+    this.#pendingLines += lines;
+    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    this.#kick();
+    return done;
+  }
+
+  /** Seals the active segment (if it holds anything) so the writer can take it. */
+  seal(): Promise<void> {
+    this.#sealRequested = true;
+    const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#kick();
+    return idle;
+  }
+
+  /** Forgets a segment every sink has stored. */
+  async release(segment: Segment): Promise<void> {
+    const i = this.#sealed.indexOf(segment);
+    if (i < 0) return;
+    this.#sealed.splice(i, 1);
+    this.#sealedBytes -= segment.bytes;
+    await unlink(segment.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.seal();
+    this.#closed = true;
+    const active = this.#active;
+    this.#active = undefined;
+    if (active) {
+      await active.fh.close();
+      // An empty active segment is just noise for the next start.
+      if (active.segment.bytes === 0) await unlink(active.segment.path).catch(() => {});
+    }
+  }
+
+  #kick(): void {
+    if (this.#running) return;
+    this.#running = true;
+    void this.#loop();
+  }
+
+  /**
+   * The one writer of the active segment. It stops only where nothing is pending, checking and
+   * clearing `#running` in one synchronous step, so an append can never slip in unflushed.
+   */
+  async #loop(): Promise<void> {
+    for (;;) {
+      if (this.#pending.length === 0 && !this.#sealRequested) {
+        this.#running = false;
+        const idle = this.#idleWaiters;
+        this.#idleWaiters = [];
+        for (const resolve of idle) resolve();
+        return;
+      }
+      try {
+        if (this.#pending.length > 0) await this.#writeGroup();
+        const active = this.#active;
+        if (!active) {
+          this.#sealRequested = false;
+        } else if (active.segment.bytes > 0 && (this.#sealRequested || active.segment.bytes >= this.#opts.segmentMaxBytes)) {
+          await this.#rotate();
+          this.#sealRequested = false;
+        } else if (active.segment.bytes === 0) {
+          this.#sealRequested = false;
+        }
+      } catch (err) {
+        // Rotation failed (e.g. disk full): waiters of the next group get the error from its write.
+        this.#sealRequested = false;
+        this.onError(err as Error);
+      }
+    }
+  }
+
+  async #writeGroup(): Promise<void> {
+    const active = this.#active;
+    if (!active) throw new Error('spool is not open');
+    const group = this.#pending.join('') + `#${this.#pendingLines}\n`;
+    const waiters = this.#waiters;
+    this.#pending = [];
+    this.#pendingLines = 0;
+    this.#waiters = [];
+    try {
+      const buf = Buffer.from(group);
+      await active.fh.write(buf);
+      await active.fh.datasync();
+      active.segment.bytes += buf.length;
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      for (const w of waiters) w.reject(err as Error);
+      // Part of the group may be in the file: seal it (readers drop a torn last group) so the
+      // next group starts a clean segment instead of following torn lines.
+      active.segment.bytes = (await active.fh.stat().catch(() => ({ size: 1 }))).size || 1;
+      this.#sealRequested = true;
+    }
+  }
+
+  async #rotate(): Promise<void> {
+    const active = this.#active;
+    if (!active) return;
+    await active.fh.close();
+    this.#push(active.segment);
+    await this.#openActive();
+    this.onSealed();
+  }
+
+  async #openActive(): Promise<void> {
+    this.#seq += 1;
+    const name = `seg-${String(this.#seq).padStart(12, '0')}`;
+    const path = join(this.#opts.dir, `${name}.log`);
+    const fh = await open(path, 'a');
+    this.#active = { fh, segment: { name, path, bytes: 0 } };
+  }
+
+  #push(segment: Segment): void {
+    this.#sealed.push(segment);
+    this.#sealedBytes += segment.bytes;
+  }
+}
+
+/** The complete groups of a segment: lines after the last good commit line are dropped. */
+export async function readSegment(path: string): Promise<string[]> {
+  const text = await readFile(path, 'utf8');
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let group: string[] = [];
+  for (const line of lines) {
+    if (line.charCodeAt(0) === 35 /* # */) {
+      if (Number(line.slice(1)) === group.length) for (const l of group) out.push(l);
+      group = [];
+    } else if (line !== '') {
+      group.push(line);
+    }
+  }
+  return out;
+}

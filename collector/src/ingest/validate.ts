@@ -1,0 +1,53 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { beaconSchema, EVENT_TYPES, type Beacon, type BeaconEvent, type EventType } from '@touchpoint/protocol';
+
+/** Events may be older than the beacon (queued offline, sent on the next page) but not by much. */
+const MAX_EVENT_AGE_MS = 7 * 24 * 3600_000;
+/** …and not later than it: the browser stamps both with the same clock. */
+const MAX_EVENT_LEAD_MS = 60_000;
+
+export interface BeaconValidator {
+  /** Checks the envelope; returns what is wrong, naming the field, or undefined. */
+  beacon(value: unknown): value is Beacon;
+  beaconError(): string;
+  /** Checks one event; returns why it is rejected, or undefined when it is valid. */
+  event(value: unknown, sentAt: number): string | undefined;
+}
+
+/** Compiled once at start: compiled Ajv code is what keeps validation near JSON.parse's cost. */
+export function createBeaconValidator(): BeaconValidator {
+  const ajv = new Ajv({ allErrors: false, strict: true, discriminator: true });
+  ajv.addSchema(beaconSchema, 'beacon');
+  const envelope = ajv.getSchema('beacon') as ValidateFunction<Beacon>;
+  const byType = new Map<string, ValidateFunction<BeaconEvent>>(
+    EVENT_TYPES.map((t) => [t, ajv.getSchema(`beacon#/$defs/${t}`) as ValidateFunction<BeaconEvent>]),
+  );
+  const known = EVENT_TYPES.join(', ');
+  return {
+    beacon: (value): value is Beacon => envelope(value),
+    beaconError: () => describe(envelope.errors, 'beacon'),
+    event(value, sentAt) {
+      const type = (value as { type?: unknown }).type;
+      const check = typeof type === 'string' ? byType.get(type) : undefined;
+      if (!check) return `unknown event type ${JSON.stringify(type)}; expected one of ${known}`;
+      if (!check(value)) return describe(check.errors, type as EventType);
+      const at = (value as BeaconEvent).at;
+      if (at > sentAt + MAX_EVENT_LEAD_MS) return '"at" is later than the beacon\'s sentAt';
+      if (at < sentAt - MAX_EVENT_AGE_MS) return '"at" is more than 7 days before the beacon\'s sentAt';
+      return undefined;
+    },
+  };
+}
+
+function describe(errors: ErrorObject[] | null | undefined, what: string): string {
+  const e = errors?.[0];
+  if (!e) return `invalid ${what}`;
+  const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : what;
+  if (e.keyword === 'additionalProperties') {
+    return `${field} has an unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+  }
+  if (e.keyword === 'enum') {
+    return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return `${field} ${e.message ?? 'is invalid'}`;
+}

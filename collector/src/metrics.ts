@@ -1,0 +1,50 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The collector's Prometheus metrics, served at GET /metrics; other roles register on the same registry. */
+export function createMetrics(registry = new Registry()) {
+  // Includes nodejs_eventloop_lag_seconds and the event-loop delay percentiles.
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  return {
+    registry,
+    beacons: new Counter({
+      name: 'touchpoint_beacons_total',
+      help: 'Beacons received, by outcome (accepted, partial, rejected) and reason (error code, or ok)',
+      labelNames: ['outcome', 'reason'],
+      registers: [registry],
+    }),
+    events: new Counter({
+      name: 'touchpoint_events_accepted_total',
+      help: 'Events accepted into the spool',
+      registers: [registry],
+    }),
+    eventsRejected: new Counter({
+      name: 'touchpoint_events_rejected_total',
+      help: 'Events dropped from otherwise valid beacons',
+      registers: [registry],
+    }),
+    batchRows: new Histogram({
+      name: 'touchpoint_batch_rows',
+      help: 'Rows per ClickHouse insert',
+      labelNames: ['table'],
+      buckets: [1, 10, 100, 1000, 5000, 20000, 100000],
+      registers: [registry],
+    }),
+    insertSeconds: new Histogram({
+      name: 'touchpoint_insert_duration_seconds',
+      help: 'Duration of one ClickHouse insert of a spool segment table',
+      labelNames: ['table'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    spoolBytes: new Gauge({ name: 'touchpoint_spool_bytes', help: 'Bytes in the spool not yet stored by every sink', registers: [registry] }),
+    spoolSegments: new Gauge({ name: 'touchpoint_spool_segments', help: 'Sealed spool segments waiting for a sink', registers: [registry] }),
+    sinkFailures: new Counter({
+      name: 'touchpoint_spool_sink_failures_total',
+      help: 'Failed attempts to hand a spool segment to a sink (clickhouse, signals)',
+      labelNames: ['sink'],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

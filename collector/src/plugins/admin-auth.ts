@@ -1,0 +1,20 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { TouchpointError } from '../errors.ts';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Guards every /api/ route with `Authorization: Bearer <TOUCHPOINT_ADMIN_TOKEN>`. Added on the
+ * root instance (not an encapsulated plugin) so that it covers route plugins registered later.
+ */
+export function addAdminAuth(app: FastifyInstance, token: string): void {
+  const expected = digest(token);
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    const header = req.headers.authorization;
+    const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    // Compare digests: equal length, constant time, whatever was sent.
+    if (!given || !timingSafeEqual(digest(given), expected)) throw new TouchpointError('TP_ERR_UNAUTHORIZED');
+  });
+}

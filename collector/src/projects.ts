@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+
+/** A project as configured in the TOUCHPOINT_PROJECTS file. */
+export interface Project {
+  id: string;
+  /** Public ingest key, sent by the agent; not a secret, origins are the guard. */
+  key: string;
+  /** Exact origins (`https://shop.example`) allowed to send beacons; `*` allows any. */
+  origins: string[];
+  /** Pages whose failed requests and errors are checkout signals (regex source, case-insensitive). */
+  checkoutPattern?: string;
+}
+
+export const DEFAULT_CHECKOUT_PATTERN = 'checkout|cart|basket|payment|pay\\b';
+
+export const DEMO_PROJECT: Project = { id: 'demo', key: 'demo', origins: ['*'] };
+
+const fileSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['projects'],
+  properties: {
+    projects: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: true,
+        required: ['id', 'key', 'origins'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+          key: { type: 'string', minLength: 1, maxLength: 128 },
+          origins: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } },
+          checkoutPattern: { type: 'string', maxLength: 512 },
+        },
+      },
+    },
+  },
+} as const;
+
+export interface ProjectRegistry {
+  all: Project[];
+  byKey(key: string): Project | undefined;
+  byId(id: string): Project | undefined;
+  checkoutPage(project: Project): RegExp;
+}
+
+export function loadProjects(file: string | undefined): { registry: ProjectRegistry; warning?: string } {
+  if (!file) {
+    return {
+      registry: createRegistry([DEMO_PROJECT]),
+      warning: 'TOUCHPOINT_PROJECTS is not set: using the dev project "demo" (key "demo", any origin). Do not run production like this.',
+    };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`TOUCHPOINT_PROJECTS: cannot read ${file} as JSON (${(err as Error).message})`);
+  }
+  const validate = new Ajv({ allErrors: true }).compile(fileSchema);
+  if (!validate(parsed)) {
+    const why = validate.errors?.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new Error(`TOUCHPOINT_PROJECTS: ${file} is not a valid projects file: ${why}`);
+  }
+  const projects = (parsed as { projects: Project[] }).projects;
+  const ids = new Set<string>();
+  const keys = new Set<string>();
+  for (const p of projects) {
+    if (ids.has(p.id)) throw new Error(`TOUCHPOINT_PROJECTS: project id "${p.id}" appears twice`);
+    if (keys.has(p.key)) throw new Error(`TOUCHPOINT_PROJECTS: ingest key of "${p.id}" is used by another project`);
+    ids.add(p.id);
+    keys.add(p.key);
+    if (p.checkoutPattern) new RegExp(p.checkoutPattern, 'i');
+  }
+  return { registry: createRegistry(projects) };
+}
+
+export function createRegistry(projects: Project[]): ProjectRegistry {
+  const keys = new Map(projects.map((p) => [p.key, p]));
+  const ids = new Map(projects.map((p) => [p.id, p]));
+  const patterns = new Map(projects.map((p) => [p.id, new RegExp(p.checkoutPattern ?? DEFAULT_CHECKOUT_PATTERN, 'i')]));
+  return {
+    all: projects,
+    byKey: (key) => keys.get(key),
+    byId: (id) => ids.get(id),
+    checkoutPage: (p) => patterns.get(p.id) ?? new RegExp(DEFAULT_CHECKOUT_PATTERN, 'i'),
+  };
+}
+
+export function originAllowed(project: Project, origin: string | undefined): boolean {
+  if (project.origins.includes('*')) return true;
+  // Beacons without an Origin header come from non-browser clients (servers, load tests):
+  // origins guard against other sites' pages, which always send one.
+  if (origin === undefined) return true;
+  return project.origins.includes(origin);
+}

@@ -1,0 +1,24 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { BeaconValidator } from '../ingest/validate.ts';
+import type { Spool } from '../ingest/spool.ts';
+import type { Metrics } from '../metrics.ts';
+import type { ProjectRegistry } from '../projects.ts';
+import type { Storage } from '../storage/clickhouse.ts';
+
+/** What every role's app has: health, readiness and metrics. */
+export interface HealthDeps {
+  config: Config;
+  storage: Storage;
+  metrics: Metrics;
+  logger: Logger;
+  /** Readiness of the parts that are not storage: Redis, the spool sinks. */
+  checks: Record<string, () => Promise<boolean>>;
+}
+
+/** What the collector's route plugins are given by app.ts. */
+export interface RouteDeps extends HealthDeps {
+  projects: ProjectRegistry;
+  spool: Spool;
+  validator: BeaconValidator;
+}

@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEFAULT_SRE_RULES, measureRule } from '@touchpoint/alerting/rules/sre-threshold';
+import { openClickHouse, type Storage } from './clickhouse.ts';
+import { migrate } from './migrate.ts';
+import { createRollupReader } from './alert-metrics.ts';
+
+let dir: string;
+let storage: Storage;
+const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const now = Date.now();
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tp-alert-metrics-'));
+  storage = await openClickHouse({ dataDir: dir, database: `alert_metrics_${process.pid}` });
+  await migrate(storage);
+  // Raw rows through the real tables; the materialized views of migration 001 fill the rollups.
+  const vitals = [];
+  for (let i = 0; i < 40; i++) {
+    vitals.push({ project: 'shop', event_time: chTime(now - 60_000), received_at: chTime(now - 60_000), session: `s${i}`, customer: '', path: '/checkout', name: 'LCP', value: 3000 + i * 10, rating: 'needs-improvement' });
+    vitals.push({ project: 'shop', event_time: chTime(now - 60_000), received_at: chTime(now - 60_000), session: `s${i}`, customer: '', path: '/', name: 'LCP', value: 1000 + i, rating: 'good' });
+  }
+  // An old slow minute outside the 5-minute window must not count.
+  vitals.push({ project: 'shop', event_time: chTime(now - 3_600_000), received_at: chTime(now - 3_600_000), session: 'old', customer: '', path: '/', name: 'LCP', value: 60_000, rating: 'poor' });
+  await storage.client.insert({ table: `${storage.database}.vitals`, format: 'JSONEachRow', values: vitals });
+  const beacons = [];
+  for (let i = 0; i < 100; i++) {
+    beacons.push({ project: 'shop', received_at: chTime(now - 30_000), sent_at: chTime(now - 30_000), clock_skew_ms: 0, session: `b${i}`, customer: '', page_url: 'https://shop.example/', host: 'shop.example', path: '/', event_counts: i < 8 ? { nav: 1, error: 1 } : { nav: 1 } });
+  }
+  await storage.client.insert({ table: `${storage.database}.beacons`, format: 'JSONEachRow', values: beacons });
+});
+afterAll(async () => {
+  await storage?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('reads per-page timing quantiles and error counts from the rollups', async () => {
+  const reader = createRollupReader(storage);
+  const rows = await reader.timingByPath({ project: 'shop', metric: 'LCP', quantile: 0.75, from: now - 300_000, to: now + 60_000 });
+  expect(rows.map((r) => r.path)).toEqual(['/', '/checkout']);
+  const checkout = rows.find((r) => r.path === '/checkout');
+  expect(checkout?.count).toBe(40);
+  expect(checkout?.value).toBeGreaterThan(3200);
+  expect(checkout?.value).toBeLessThan(3400);
+  expect(rows.find((r) => r.path === '/')?.value).toBeLessThan(1100);
+  expect(await reader.errorCounts({ project: 'shop', from: now - 300_000, to: now + 60_000 })).toEqual({ errors: 8, pageLoads: 100 });
+  expect(await reader.errorCounts({ project: 'other', from: now - 300_000, to: now + 60_000 })).toEqual({ errors: 0, pageLoads: 0 });
+});
+
+it('drives the default SRE rules: p75 LCP of /checkout above 2.5 s and error rate above 5 % fire', async () => {
+  const reader = createRollupReader(storage);
+  const [lcpRule, errorRule] = DEFAULT_SRE_RULES;
+  if (!lcpRule || !errorRule) throw new Error('default rules missing');
+  const lcp = await measureRule(reader, 'shop', lcpRule, now + 30_000);
+  expect(lcp.filter((m) => m.breached).map((m) => m.series)).toEqual(['lcp-p75:/checkout']);
+  const errors = await measureRule(reader, 'shop', errorRule, now + 30_000);
+  expect(errors).toMatchObject([{ series: 'error-rate', breached: true, value: 8 }]);
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openClickHouse, type Storage } from './clickhouse.ts';
+import { ClusterSchemaError, clusterSchemaScript, readClusterMigrations, toCluster } from './cluster-schema.ts';
+import { readMigrations } from './migrate.ts';
+
+// No cluster here: the engine's own parser (formatQuery) checks every generated statement,
+// which it does for ON CLUSTER and Replicated engines without Keeper.
+let dir: string;
+let storage: Storage;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tp-cluster-schema-'));
+  storage = await openClickHouse({ dataDir: dir, database: 'tp_cluster_schema_test' });
+});
+
+afterAll(async () => {
+  await storage?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function format(sql: string): Promise<string> {
+  const rs = await storage.client.query({ query: 'SELECT formatQuery({sql:String}) AS f', query_params: { sql }, format: 'JSONEachRow' });
+  const [row] = await rs.json<{ f: string }>();
+  if (!row) throw new Error('formatQuery returned no row');
+  return row.f;
+}
+
+describe('cluster schema', () => {
+  const database = 'touchpoint';
+  const cluster = readClusterMigrations(database);
+  const statements = cluster.flatMap((m) => m.statements);
+  const single = readMigrations(database).flatMap((m) => m.statements);
+
+  it('parses every generated statement with the engine', async () => {
+    expect(statements.length).toBeGreaterThan(single.length);
+    for (const s of statements) {
+      const f = await format(s);
+      expect(f, s).toMatch(/ON CLUSTER [`']\{cluster\}[`']/);
+    }
+  });
+
+  it('the parser check can fail: a broken statement is refused', async () => {
+    await expect(format("CREATE TABLE t ON CLUSTER '{cluster}' (a UInt8) ENGINE = ReplicatedMergeTree('/p', '{replica}' ORDER BY a")).rejects.toThrow();
+  });
+
+  it('turns each MergeTree table into a replicated _local table and a Distributed one under its name', async () => {
+    const tables = single.flatMap((s) => /^CREATE TABLE IF NOT EXISTS `touchpoint`\.(\w+)/.exec(s)?.[1] ?? []);
+    expect(tables.length).toBeGreaterThan(5);
+    for (const t of tables) {
+      const local = statements.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS \`touchpoint\`.\`${t}_local\``));
+      const dist = statements.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS \`touchpoint\`.\`${t}\``));
+      expect(local, t).toBeDefined();
+      expect(dist, t).toBeDefined();
+      const f = await format(local ?? '');
+      expect(f).toMatch(/ENGINE = Replicated\w*MergeTree\('\/clickhouse\/tables\/\{shard\}\/\{database\}\/\{table\}', '\{replica\}'/);
+      expect(f).not.toMatch(/non_replicated_deduplication_window/);
+      expect(await format(dist ?? '')).toMatch(new RegExp(`AS touchpoint\\.${t}_local\\s+ENGINE = Distributed\\('\\{cluster\\}', touchpoint, ${t}_local, (cityHash64\\(session\\)|rand\\(\\))\\)`));
+    }
+    // Engine arguments stay, after the replication ones.
+    expect(statements.find((s) => s.includes('`events_1m_local`'))).toMatch(/ReplicatedSummingMergeTree\('[^']+', '\{replica\}', count\)/);
+    expect(statements.find((s) => s.includes('`timings_1m_local`'))).toMatch(/ReplicatedAggregatingMergeTree\(/);
+  });
+
+  it('points materialized views at local tables on both ends', () => {
+    const views = statements.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'));
+    expect(views.length).toBeGreaterThan(0);
+    for (const v of views) {
+      expect(v).toMatch(/ TO `touchpoint`\.`\w+_local` AS/);
+      expect(v).toMatch(/FROM `touchpoint`\.`\w+_local`/);
+    }
+  });
+
+  it('handles later ALTERs and DROPs, and refuses what it does not know', async () => {
+    const seen = new Set<string>();
+    toCluster('CREATE TABLE IF NOT EXISTS `db`.things (session String, n UInt8) ENGINE = ReplacingMergeTree(n) ORDER BY session', seen);
+    const add = toCluster('ALTER TABLE `db`.things ADD COLUMN IF NOT EXISTS extra String', seen);
+    expect(add).toHaveLength(2);
+    expect(add[0]).toContain('`things_local` ON CLUSTER');
+    const ttl = toCluster('ALTER TABLE `db`.things MODIFY TTL now() + INTERVAL 1 DAY', seen);
+    expect(ttl).toHaveLength(1);
+    const drop = toCluster('DROP TABLE IF EXISTS `db`.things', seen);
+    expect(drop).toHaveLength(2);
+    for (const s of [...add, ...ttl, ...drop]) await format(s);
+    expect(() => toCluster('INSERT INTO `db`.things VALUES (1)', seen)).toThrow(ClusterSchemaError);
+    expect(() => toCluster('CREATE MATERIALIZED VIEW `db`.v ENGINE = MergeTree ORDER BY x AS SELECT 1 AS x', seen)).toThrow(/without TO/);
+  });
+
+  it('prints one script for operators, with a named cluster when asked', () => {
+    const script = clusterSchemaScript('touchpoint', { cluster: 'touchpoint_cluster' });
+    expect(script).toMatch(/^-- Touchpoint schema, cluster variant/);
+    expect(script).toContain("ON CLUSTER 'touchpoint_cluster'");
+    expect(script).toContain("Distributed('touchpoint_cluster'");
+    expect(script).not.toContain('{cluster}');
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * The hand-off from the collector to the alerting worker: one BullMQ job per spool segment
+ * (never one per beacon) carrying only the events that rules act on.
+ */
+import type { CheckoutEvent, ErrorEvent, HttpEvent, IdentifyEvent, VitalEvent } from './beacon.ts';
+
+export const SIGNALS_QUEUE = 'touchpoint-signals';
+
+/** Events forwarded to rules: checkouts, identify, LCP of identified customers, and failed
+ *  requests and JS errors on checkout pages. */
+export type SignalEvent = CheckoutEvent | IdentifyEvent | HttpEvent | ErrorEvent | VitalEvent;
+
+export interface Signal {
+  project: string;
+  session: string;
+  customer?: string;
+  /** Already scrubbed. */
+  page: string;
+  /** When the collector acknowledged the beacon (epoch ms): the start of time-to-outreach. */
+  ackedAt: number;
+  /** Event time corrected for the browser's clock skew (epoch ms). */
+  eventTime: number;
+  event: SignalEvent;
+}
+
+export interface SignalBatch {
+  /** The spool segment the batch came from; also the BullMQ job id, so a replay never adds it twice. */
+  segment: string;
+  signals: Signal[];
+}

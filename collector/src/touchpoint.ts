@@ -20,7 +20,7 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { loadProjects } from './projects.ts';
 import { startPrivateRedis, type PrivateRedis } from './redis/private-redis.ts';
 import type { RouteDeps } from './routes/deps.ts';
-import { openClickHouse, type ChdbConnection, type Storage } from './storage/clickhouse.ts';
+import { openClickHouse, type EngineConnection, type Storage } from './storage/clickhouse.ts';
 import { migrate } from './storage/migrate.ts';
 
 export interface Touchpoint {
@@ -45,7 +45,7 @@ export interface Touchpoint {
 export interface StartOptions {
   logger?: Logger;
   /** Wraps the embedded engine's connection, e.g. to inject faults in tests. */
-  wrapConnection?: (c: ChdbConnection) => ChdbConnection;
+  wrapConnection?: (c: EngineConnection) => EngineConnection;
 }
 
 export async function startTouchpoint(config: Config, opts: StartOptions = {}): Promise<Touchpoint> {

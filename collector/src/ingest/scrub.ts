@@ -11,7 +11,7 @@ const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 // Written the way cards are printed (4-4-4-…): redacted even when the checksum fails.
 const GROUPED_LIKE_A_CARD = /^\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}$/;
 const SECRET_PARAM =
-  /([?&;#](?:[\w.-]*(?:token|password|passwd|pwd|secret|auth|session|sid|jwt|apikey|api_key|key|code|signature|sig|otp|pin)[\w.-]*))=([^&#;\s"'<>]*)/gi;
+  /([?&;#](?:[\w.-]*(?:token|password|passwd|pwd|secret|auth|session|sid|jwt|apikey|api_key|key|code|signature|sig|otp|pin)[\w.-]*))=([^&#;:\s"'<>]*)/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 export const REDACTED = '[redacted]';

@@ -1,5 +1,6 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import { createChdbConnection, type Connection } from 'chdb/connection';
+import type { Readable } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 
 export interface ClickHouseOptions {
@@ -24,7 +25,7 @@ export interface Storage {
  */
 export async function openClickHouse(
   opts: ClickHouseOptions,
-  wrapConnection?: (c: ChdbConnection) => ChdbConnection,
+  wrapConnection?: (c: EngineConnection) => EngineConnection,
 ): Promise<Storage> {
   let client: ClickHouseClient;
   if (opts.url) {
@@ -43,7 +44,8 @@ export async function openClickHouse(
   };
 }
 
-export type ChdbConnection = ReturnType<typeof createChdbConnection>;
+/** The connection contract of @clickhouse/client, which chDB's connection implements. */
+export type EngineConnection = Connection<Readable>;
 
 /** Identifiers come from configuration, never from requests; still, refuse anything odd. */
 export function quoteIdent(name: string): string {

@@ -1,0 +1,73 @@
+/** Test support: a real Touchpoint (chDB + private redis-server) in a temp dir, and beacon builders. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
+import { loadConfig } from '../config.ts';
+import type { Summary } from '../storage/summary.ts';
+import { startTouchpoint, type StartOptions, type Touchpoint } from '../touchpoint.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token';
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `tp-${prefix}-`));
+}
+
+export async function startTestTouchpoint(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<Touchpoint> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: tempDir('data'),
+    TOUCHPOINT_ADMIN_TOKEN: ADMIN_TOKEN,
+    TOUCHPOINT_FLUSH_INTERVAL_MS: '200',
+    TOUCHPOINT_ROLES: 'collector',
+    ...env,
+  });
+  return startTouchpoint(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...opts });
+}
+
+export function beacon(events: BeaconEvent[], over: Partial<Beacon> = {}): Beacon {
+  const now = Date.now();
+  return { v: 1, session: `s-${Math.random().toString(36).slice(2, 10)}`, page: 'https://shop.example/products/kettle', sentAt: now, events, ...over };
+}
+
+export function vital(name: 'LCP' | 'INP' | 'CLS' | 'FCP' | 'TTFB', value: number): BeaconEvent {
+  return { type: 'vital', at: Date.now(), name, value };
+}
+
+export async function postBeacon(tp: Touchpoint, body: unknown, opts: { key?: string; headers?: Record<string, string>; raw?: boolean } = {}) {
+  const res = await fetch(`${tp.url}/v1/beacon?key=${opts.key ?? 'demo'}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...opts.headers },
+    body: opts.raw ? (body as string) : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+export async function getJson<T = Record<string, unknown>>(tp: Touchpoint, path: string, token: string | null = ADMIN_TOKEN) {
+  const res = await fetch(`${tp.url}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** The summary of the demo project around now. */
+export async function summary(tp: Touchpoint, filter: { session?: string; customer?: string } = {}) {
+  const now = Date.now();
+  const q = new URLSearchParams({ from: String(now - 3600_000), to: String(now + 60_000), ...filter });
+  const res = await getJson<Summary>(tp, `/api/v1/projects/demo/summary?${q}`);
+  if (res.status !== 200) throw new Error(`summary answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/** Polls until `check` returns a truthy value or the deadline passes. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(stepMs);
+  }
+}

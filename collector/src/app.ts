@@ -34,6 +34,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // One log line per beacon would cost more than the beacon: requests are counted in /metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    trustProxy: deps.config.trustProxy,
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
   });

@@ -26,6 +26,8 @@ export interface Config {
   roles: Set<Role>;
   /** TOUCHPOINT_COUNTRY_HEADER: a header set by a trusted CDN, e.g. cf-ipcountry. Unset = no country. */
   countryHeader: string | undefined;
+  /** TOUCHPOINT_TRUST_PROXY (unset): `true`, a hop count or comma-separated proxy addresses whose X-Forwarded-For is believed (behind a load balancer). */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   /** TOUCHPOINT_RATE_LIMIT (1000): beacons per second per project and client address, bursts of twice that; 0 turns it off (load tests from one address). */
   rateLimitPerSecond: number;
   spool: SpoolConfig;
@@ -60,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     projectsFile: env.TOUCHPOINT_PROJECTS || undefined,
     roles: roles(env.TOUCHPOINT_ROLES),
     countryHeader: env.TOUCHPOINT_COUNTRY_HEADER?.toLowerCase() || undefined,
+    trustProxy: trustProxy(env.TOUCHPOINT_TRUST_PROXY),
     rateLimitPerSecond: int(env, 'TOUCHPOINT_RATE_LIMIT', 1000, 0, 10_000_000),
     spool: {
       maxBytes: int(env, 'TOUCHPOINT_SPOOL_MAX_BYTES', 1024 ** 3, 4096, Number.MAX_SAFE_INTEGER),
@@ -84,6 +87,16 @@ function int(env: Record<string, string | undefined>, name: string, dflt: number
 function ident(value: string, name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ConfigError(`${name} must be a plain identifier, got "${value}"`);
   return value;
+}
+
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    return (_address, hop) => hop < hops;
+  }
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function roles(raw: string | undefined): Set<Role> {

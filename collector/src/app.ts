@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { errorBody, TouchpointError } from './errors.ts';
 import { addAdminAuth } from './plugins/admin-auth.ts';
+import agentScriptRoutes from './routes/agent-script.ts';
 import beaconRoutes from './routes/beacon.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
@@ -65,6 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (collector) {
     await app.register(beaconRoutes, collector);
     await app.register(summaryRoutes, collector);
+    await app.register(agentScriptRoutes);
   }
   for (const routes of extraRoutes) await app.register(routes);
   return app;

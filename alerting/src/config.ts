@@ -1,0 +1,139 @@
+/**
+ * Alerting configuration from the environment. Every variable is documented here with its default.
+ */
+import { parseDuration } from './lib/duration.ts';
+import { parseQuietHours, type QuietHours } from './lib/quiet-hours.ts';
+import { parseSreRules, DEFAULT_SRE_RULES, type SreRule } from './rules/sre-threshold.ts';
+
+export interface AlertingConfig {
+  /** TOUCHPOINT_STUCK_AFTER (default 15m): a started checkout with no progress for this long is stuck. */
+  stuckAfterMs: number;
+  /** TOUCHPOINT_SMTP_URL (default unset: no email): e.g. smtp://user:pass@mail.example:587, smtps://… */
+  smtpUrl?: string;
+  /** TOUCHPOINT_OUTREACH_FROM (default `Touchpoint <no-reply@localhost>`): From of customer and alert mail. */
+  outreachFrom: string;
+  /** TOUCHPOINT_OUTREACH_WEBHOOK (default unset): customer-outreach JSON for social or CRM tools. */
+  outreachWebhook?: string;
+  /** TOUCHPOINT_ALERT_WEBHOOK (default unset): marketer-alert JSON. */
+  alertWebhook?: string;
+  /** TOUCHPOINT_ALERT_EMAIL (default unset): marketer alerts by email too (needs TOUCHPOINT_SMTP_URL). */
+  alertEmail?: string;
+  /** TOUCHPOINT_SRE_WEBHOOK (default: TOUCHPOINT_ALERT_WEBHOOK): sre-alert JSON, firing and resolved. */
+  sreWebhook?: string;
+  /** TOUCHPOINT_SRE_EMAIL (default unset): SRE alerts by email too. */
+  sreEmail?: string;
+  /** TOUCHPOINT_HOLDOUT_SHARE (default 0): share 0..1 of eligible customers deliberately not contacted. */
+  holdoutShare: number;
+  /** TOUCHPOINT_SLOW_LCP_STREAK (default 3): poor LCPs in a row that make a slow experience. */
+  slowLcpStreak: number;
+  /** TOUCHPOINT_ERROR_RATE_THRESHOLD (default 20): failed checkouts per window above which one rate alert replaces per-checkout alerts. */
+  errorRateThreshold: number;
+  /** TOUCHPOINT_ERROR_RATE_WINDOW (default 5m). */
+  errorRateWindowMs: number;
+  /** TOUCHPOINT_OUTREACH_COOLDOWN (default 24h): at most one customer message per customer in this time. */
+  cooldownMs: number;
+  /** TOUCHPOINT_QUIET_HOURS (default unset), e.g. `21:00-08:00`, with TOUCHPOINT_QUIET_HOURS_TZ (default UTC); projects may override. */
+  quietHours?: QuietHours;
+  /** TOUCHPOINT_SUPPRESSION (default empty): comma list of customer ids never contacted, in every project. */
+  suppression: string[];
+  /** TOUCHPOINT_DELIVERY_ATTEMPTS (default 5): tries per message and channel before the dead-letter list. */
+  deliveryAttempts: number;
+  /** TOUCHPOINT_DELIVERY_BACKOFF (default 2s): first retry delay, doubled each time (2, 4, 8, 16 s). */
+  deliveryBackoffMs: number;
+  /** TOUCHPOINT_CHANNEL_TIMEOUT (default 10s): an SMTP or webhook call that takes longer fails and is retried. */
+  channelTimeoutMs: number;
+  /** TOUCHPOINT_SRE_RULES (default: p75 LCP of a page > 2500 ms over 5m; error rate > 5 % over 5m): JSON array, see rules/sre-threshold.ts. */
+  sreRules: SreRule[];
+  /** TOUCHPOINT_SRE_INTERVAL (default 1m): how often SRE rules are evaluated. */
+  sreIntervalMs: number;
+  /** TOUCHPOINT_WORKER_LOCK (default 30s): BullMQ lock; a killed worker's job is retried once this lapses. */
+  lockDurationMs: number;
+  /**
+   * TOUCHPOINT_SIGNALS_CONCURRENCY (default 1): signal batches evaluated at once per worker process.
+   * 1 keeps batches in order. Higher overlaps Redis round trips, but on a 2-core box shared with
+   * other load the bench showed no steady gain (p95 email 210-970 ms at 1, 480-890 ms at 4). State
+   * only moves forward in event time, so higher stays correct, except that a failed payment
+   * request evaluated before its checkout's start is missed.
+   */
+  signalsConcurrency: number;
+  /** TOUCHPOINT_ALERTING_PREFIX (default `tp`): prefix of the outreach store's Redis keys. */
+  keyPrefix: string;
+  /** TOUCHPOINT_CONTACT_TTL (default 90d): contact details and consent are forgotten this long after the last identify. */
+  contactTtlMs: number;
+}
+
+export class AlertingConfigError extends Error {
+  readonly code = 'TP_ERR_ALERTING_CONFIG';
+}
+
+type Env = Record<string, string | undefined>;
+
+function num(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < min || v > max) throw new AlertingConfigError(`${name}="${raw}" must be a number from ${min} to ${max}`);
+  return v;
+}
+
+function dur(env: Env, name: string, def: string): number {
+  const raw = env[name];
+  return parseDuration(raw === undefined || raw === '' ? def : raw, name);
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    new URL(raw);
+  } catch {
+    throw new AlertingConfigError(`${name}="${raw}" is not a URL`);
+  }
+  return raw;
+}
+
+function opt(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+export function loadAlertingConfig(env: Env): AlertingConfig {
+  const alertWebhook = url(env, 'TOUCHPOINT_ALERT_WEBHOOK');
+  const quiet = opt(env, 'TOUCHPOINT_QUIET_HOURS');
+  const sreRaw = opt(env, 'TOUCHPOINT_SRE_RULES');
+  const cfg: AlertingConfig = {
+    stuckAfterMs: dur(env, 'TOUCHPOINT_STUCK_AFTER', '15m'),
+    outreachFrom: opt(env, 'TOUCHPOINT_OUTREACH_FROM') ?? 'Touchpoint <no-reply@localhost>',
+    holdoutShare: num(env, 'TOUCHPOINT_HOLDOUT_SHARE', 0, 0, 1),
+    slowLcpStreak: num(env, 'TOUCHPOINT_SLOW_LCP_STREAK', 3, 1, 1000),
+    errorRateThreshold: num(env, 'TOUCHPOINT_ERROR_RATE_THRESHOLD', 20, 1, 1e9),
+    errorRateWindowMs: dur(env, 'TOUCHPOINT_ERROR_RATE_WINDOW', '5m'),
+    cooldownMs: dur(env, 'TOUCHPOINT_OUTREACH_COOLDOWN', '24h'),
+    suppression: (opt(env, 'TOUCHPOINT_SUPPRESSION') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    deliveryAttempts: num(env, 'TOUCHPOINT_DELIVERY_ATTEMPTS', 5, 1, 100),
+    deliveryBackoffMs: dur(env, 'TOUCHPOINT_DELIVERY_BACKOFF', '2s'),
+    channelTimeoutMs: dur(env, 'TOUCHPOINT_CHANNEL_TIMEOUT', '10s'),
+    sreRules: sreRaw ? parseSreRules(sreRaw) : DEFAULT_SRE_RULES,
+    sreIntervalMs: dur(env, 'TOUCHPOINT_SRE_INTERVAL', '1m'),
+    lockDurationMs: dur(env, 'TOUCHPOINT_WORKER_LOCK', '30s'),
+    signalsConcurrency: num(env, 'TOUCHPOINT_SIGNALS_CONCURRENCY', 1, 1, 64),
+    keyPrefix: opt(env, 'TOUCHPOINT_ALERTING_PREFIX') ?? 'tp',
+    contactTtlMs: dur(env, 'TOUCHPOINT_CONTACT_TTL', '90d'),
+  };
+  const smtpUrl = url(env, 'TOUCHPOINT_SMTP_URL');
+  if (smtpUrl) cfg.smtpUrl = smtpUrl;
+  const outreachWebhook = url(env, 'TOUCHPOINT_OUTREACH_WEBHOOK');
+  if (outreachWebhook) cfg.outreachWebhook = outreachWebhook;
+  if (alertWebhook) cfg.alertWebhook = alertWebhook;
+  const sreWebhook = url(env, 'TOUCHPOINT_SRE_WEBHOOK') ?? alertWebhook;
+  if (sreWebhook) cfg.sreWebhook = sreWebhook;
+  const alertEmail = opt(env, 'TOUCHPOINT_ALERT_EMAIL');
+  if (alertEmail) cfg.alertEmail = alertEmail;
+  const sreEmail = opt(env, 'TOUCHPOINT_SRE_EMAIL');
+  if (sreEmail) cfg.sreEmail = sreEmail;
+  if (quiet) cfg.quietHours = parseQuietHours(quiet, opt(env, 'TOUCHPOINT_QUIET_HOURS_TZ'));
+  if ((cfg.alertEmail || cfg.sreEmail) && !cfg.smtpUrl) {
+    throw new AlertingConfigError('TOUCHPOINT_ALERT_EMAIL / TOUCHPOINT_SRE_EMAIL need TOUCHPOINT_SMTP_URL to send mail');
+  }
+  return cfg;
+}

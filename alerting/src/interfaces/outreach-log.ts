@@ -1,0 +1,66 @@
+import type { ChannelName, OutreachReason } from './reasons.ts';
+
+/**
+ * One decision about one incident, written to the outreach log (ClickHouse in the collector:
+ * `collector/src/storage/outreach-log.ts`). Only the pseudonymous customer id, never contact details.
+ * - `sent`: handed to `channel`;
+ * - `holdout`: eligible but deliberately not contacted (`channel` = `none`), the control group;
+ * - `skipped`: not contacted, `skipReason` says why (no consent, suppressed, cooldown,
+ *   completed meanwhile, no channel).
+ */
+export interface OutreachEntry {
+  project: string;
+  /** Stable id of the incident (also part of the BullMQ job ids). */
+  incident: string;
+  customer: string;
+  reason: OutreachReason;
+  channel: ChannelName | 'none';
+  status: 'sent' | 'holdout' | 'skipped';
+  skipReason?: string;
+  checkout?: string;
+  /** When the message was handed to the channel, or the decision was made (epoch ms). */
+  at: number;
+  /** Beacon acknowledged → handed to the channel, for `sent` entries. */
+  timeToOutreachMs?: number;
+}
+
+export interface OutreachQuery {
+  project: string;
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+  limit: number;
+}
+
+export interface OutreachIncident extends Omit<OutreachEntry, 'timeToOutreachMs'> {
+  /** Did the customer complete a checkout within 24 h after `at`? */
+  completedAfter: boolean;
+  completedAt?: number;
+  holdout: boolean;
+  timeToOutreachMs?: number;
+}
+
+export interface OutreachTotals {
+  /** Incidents with at least one message sent. */
+  contacted: number;
+  completedAfterContact: number;
+  holdout: number;
+  completedInHoldout: number;
+  skipped: number;
+  /** Completion rate of contacted minus that of the holdout (share, e.g. 0.12); null without a holdout. */
+  lift: number | null;
+}
+
+export interface OutreachReport {
+  incidents: OutreachIncident[];
+  totals: OutreachTotals;
+}
+
+export interface OutreachLog {
+  /** Idempotent per (incident, channel, status): a retried record never doubles a row. */
+  record(entry: OutreachEntry): Promise<void>;
+  list(query: OutreachQuery): Promise<OutreachReport>;
+  /** Erasure of one customer's rows. */
+  eraseCustomer(project: string, customer: string): Promise<void>;
+}

@@ -1,0 +1,29 @@
+/**
+ * Repeated slow experience: the same customer's LCP is poor on TOUCHPOINT_SLOW_LCP_STREAK page
+ * loads in a row (a good or needs-improvement LCP resets the run). One incident per streak.
+ */
+import type { VitalEvent } from '@touchpoint/protocol';
+import type { Signal } from '@touchpoint/protocol/signals';
+import { joinId } from '../lib/ids.ts';
+import type { IncidentJob } from '../interfaces/jobs.ts';
+
+export const REASON = 'slow_experience' as const;
+
+/** web-vitals' "poor" LCP boundary, used when the agent did not send a rating. */
+export const LCP_POOR_MS = 4000;
+
+export function isPoorLcp(e: VitalEvent): boolean {
+  return e.rating ? e.rating === 'poor' : e.value > LCP_POOR_MS;
+}
+
+export function slowIncident(signal: Signal, customer: string, streakStartedAt: number): IncidentJob {
+  return {
+    project: signal.project,
+    incident: joinId(REASON, customer, String(streakStartedAt)),
+    reason: REASON,
+    customer,
+    session: signal.session,
+    at: signal.eventTime,
+    startedAt: signal.ackedAt,
+  };
+}

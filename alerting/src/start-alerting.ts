@@ -1,0 +1,124 @@
+/**
+ * The alerting worker role: consumes the collector's signal batches and runs the rescue rules,
+ * outreach, marketer and SRE alerts. `collector/src/touchpoint.ts` (the composition root) calls
+ * startAlerting with what alerting needs; alerting itself imports only the protocol and libraries.
+ */
+import { Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
+import { SIGNALS_QUEUE, type SignalBatch } from '@touchpoint/protocol/signals';
+import type { AlertingConfig } from './config.ts';
+import { createEmailChannel } from './channels/email.ts';
+import { createWebhookChannel } from './channels/webhook.ts';
+import type { DeadLetterReader } from './interfaces/dead-letters.ts';
+import type { DeliveryJob, IncidentJob, StuckTimerJob } from './interfaces/jobs.ts';
+import type { Logger } from './interfaces/logger.ts';
+import type { OutreachLog } from './interfaces/outreach-log.ts';
+import type { ProjectAlerting, ProjectSource } from './interfaces/project-settings.ts';
+import type { RollupReader } from './interfaces/rollup-reader.ts';
+import { createAlertingMetrics } from './metrics.ts';
+import { createAlertingQueues } from './queues/alerting-queues.ts';
+import { DELIVERIES_QUEUE, INCIDENTS_QUEUE, JOB, SRE_QUEUE } from './queues/names.ts';
+import { CheckoutStateStore } from './store/checkout-state.ts';
+import { storeKeys } from './store/keys.ts';
+import { OutreachStore } from './store/outreach-store.ts';
+import type { AlertingContext } from './workers/context.ts';
+import { processDelivery } from './workers/deliveries-worker.ts';
+import { processIncident, processStuckTimer } from './workers/incidents-worker.ts';
+import { processSignalBatch } from './workers/signals-worker.ts';
+import { evaluateSreRules, type SreTransition } from './workers/sre-worker.ts';
+
+export interface AlertingDeps {
+  redisUrl: string;
+  config: AlertingConfig;
+  outreachLog: OutreachLog;
+  rollups: RollupReader;
+  registry: Registry;
+  logger: Logger;
+  projects: ProjectSource;
+  /** Clock, for tests of quiet hours. */
+  now?: () => number;
+}
+
+export interface Alerting {
+  /** Dead letters for the outreach API. */
+  deadLetters: DeadLetterReader;
+  store: OutreachStore;
+  /** Erasure of one customer: outreach store (Redis) and outreach log (ClickHouse). */
+  eraseCustomer(project: string, customer: string): Promise<void>;
+  /** Runs the SRE rules now (the repeatable job does this every TOUCHPOINT_SRE_INTERVAL). */
+  evaluateSre(): Promise<SreTransition[]>;
+  close(): Promise<void>;
+}
+
+/** Incidents and messages in parallel: they wait on Redis and the network, not on CPU. */
+const CONCURRENCY = { incidents: 8, deliveries: 16, sre: 1 } as const;
+
+export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
+  const { config, logger } = deps;
+  // BullMQ needs maxRetriesPerRequest: null so commands wait out a Redis restart instead of failing.
+  const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'alerting: Redis connection error'));
+  const keys = storeKeys(config.keyPrefix);
+  const store = new OutreachStore(redis, keys, config.contactTtlMs);
+  const queues = createAlertingQueues(redis, config);
+  const email = config.smtpUrl ? createEmailChannel({ smtpUrl: config.smtpUrl, from: config.outreachFrom, timeoutMs: config.channelTimeoutMs }) : undefined;
+  const list = (): ProjectAlerting[] => (typeof deps.projects === 'function' ? deps.projects() : deps.projects);
+  const ctx: AlertingContext = {
+    config,
+    store,
+    checkouts: new CheckoutStateStore(redis, keys),
+    queues,
+    outreachLog: deps.outreachLog,
+    rollups: deps.rollups,
+    metrics: createAlertingMetrics(deps.registry),
+    logger,
+    webhook: createWebhookChannel({ timeoutMs: config.channelTimeoutMs }),
+    project: (id) => list().find((p) => p.id === id) ?? { id },
+    projects: list,
+    now: deps.now ?? Date.now,
+    ...(email ? { email } : {}),
+  };
+
+  const workerOpts = (concurrency: number) => ({
+    connection: { url: deps.redisUrl, maxRetriesPerRequest: null },
+    concurrency,
+    lockDuration: config.lockDurationMs,
+    // A killed worker's job becomes available once its lock lapses; check that often.
+    stalledInterval: Math.min(30_000, config.lockDurationMs),
+  });
+  const workers = [
+    new Worker<SignalBatch>(SIGNALS_QUEUE, (job) => processSignalBatch(ctx, job.data), workerOpts(config.signalsConcurrency)),
+    new Worker<IncidentJob | StuckTimerJob>(
+      INCIDENTS_QUEUE,
+      (job: Job<IncidentJob | StuckTimerJob>) =>
+        job.name === JOB.stuckTimer ? processStuckTimer(ctx, job.data as StuckTimerJob) : processIncident(ctx, job.data as IncidentJob, job.attemptsMade),
+      workerOpts(CONCURRENCY.incidents),
+    ),
+    new Worker<DeliveryJob>(DELIVERIES_QUEUE, (job) => processDelivery(ctx, job), workerOpts(CONCURRENCY.deliveries)),
+    new Worker(SRE_QUEUE, async () => void (await evaluateSreRules(ctx, redis, keys, ctx.now())), workerOpts(CONCURRENCY.sre)),
+  ];
+  for (const w of workers) {
+    w.on('error', (err) => logger.warn({ queue: w.name, err: err.message }, 'alerting worker error'));
+    w.on('failed', (job, err) => logger.debug({ queue: w.name, job: job?.id, err: err.message }, 'alerting job failed'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  await queues.sre.upsertJobScheduler('sre-rules', { every: config.sreIntervalMs }, { name: JOB.sreEvaluate });
+  logger.info({ smtp: Boolean(email), outreachWebhook: Boolean(config.outreachWebhook), alertWebhook: Boolean(config.alertWebhook) }, 'alerting worker started');
+
+  return {
+    deadLetters: store,
+    store,
+    async eraseCustomer(project, customer) {
+      await store.eraseCustomer(project, customer);
+      await deps.outreachLog.eraseCustomer(project, customer);
+    },
+    evaluateSre: () => evaluateSreRules(ctx, redis, keys, ctx.now()),
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+      email?.close();
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Redis key names of the outreach store. Project and customer ids are URI-encoded so a `:` in
+ * an id can never make two keys collide.
+ */
+const e = encodeURIComponent;
+
+export function storeKeys(prefix: string) {
+  const p = (project: string) => `${prefix}:${e(project)}`;
+  return {
+    projectPattern: (project: string) => `${p(project)}:*`,
+    contact: (project: string, customer: string) => `${p(project)}:contact:${e(customer)}`,
+    completed: (project: string, customer: string) => `${p(project)}:completed:${e(customer)}`,
+    cooldown: (project: string, customer: string) => `${p(project)}:cooldown:${e(customer)}`,
+    streak: (project: string, customer: string) => `${p(project)}:lcp-streak:${e(customer)}`,
+    suppressed: (project: string) => `${p(project)}:suppressed`,
+    checkout: (project: string, checkout: string) => `${p(project)}:checkout:${e(checkout)}`,
+    checkoutPattern: (project: string) => `${p(project)}:checkout:*`,
+    sessionCheckout: (project: string, session: string) => `${p(project)}:session-checkout:${e(session)}`,
+    sent: (project: string, delivery: string) => `${p(project)}:sent:${e(delivery)}`,
+    deadLetters: (project: string) => `${p(project)}:dead-letters`,
+    deadLetterIndex: (project: string) => `${p(project)}:dead-letters:by-time`,
+    rateWindow: (project: string, windowStart: number) => `${p(project)}:checkout-errors:${windowStart}`,
+    sreState: (project: string) => `${p(project)}:sre-firing`,
+  };
+}
+
+export type StoreKeys = ReturnType<typeof storeKeys>;

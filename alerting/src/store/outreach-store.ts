@@ -1,0 +1,155 @@
+/**
+ * The outreach store in Redis: the only place contact details (email, language) and consent
+ * live. Also cooldowns, suppression, completion times, per-delivery "sent" markers and dead
+ * letters. Erasure of one customer removes every key about them.
+ */
+import type { Redis } from 'ioredis';
+import type { DeadLetter, DeadLetterReader } from '../interfaces/dead-letters.ts';
+import type { StoreKeys } from './keys.ts';
+
+export interface Contact {
+  email?: string;
+  language?: string;
+  consent: boolean;
+  updatedAt: number;
+}
+
+/** A delivery's exactly-once marker: `sending`, `sent:<epoch ms>`, `skipped`, or null (never tried). */
+export type SendMarker = string | null;
+
+const MARKER_TTL_MS = 7 * 86_400_000;
+/** Dead letters kept per project; older ones are dropped when more arrive. */
+const DEAD_LETTERS_KEPT = 1000;
+
+export class OutreachStore implements DeadLetterReader {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StoreKeys,
+    private readonly contactTtlMs: number,
+  ) {}
+
+  /** From an identify signal; a later identify replaces consent and fills in what is new. */
+  async saveContact(project: string, customer: string, c: Contact): Promise<void> {
+    const key = this.keys.contact(project, customer);
+    const fields: Record<string, string> = { consent: c.consent ? '1' : '0', updatedAt: String(c.updatedAt) };
+    if (c.email) fields.email = c.email;
+    if (c.language) fields.language = c.language;
+    // An identify older than what is stored (a late beacon) must not undo a newer consent choice.
+    const prev = Number(await this.redis.hget(key, 'updatedAt'));
+    if (prev > c.updatedAt) return;
+    await this.redis.multi().hset(key, fields).pexpire(key, this.contactTtlMs).exec();
+  }
+
+  async contact(project: string, customer: string): Promise<Contact | null> {
+    const h = await this.redis.hgetall(this.keys.contact(project, customer));
+    if (!h.consent) return null;
+    const c: Contact = { consent: h.consent === '1', updatedAt: Number(h.updatedAt ?? 0) };
+    if (h.email) c.email = h.email;
+    if (h.language) c.language = h.language;
+    return c;
+  }
+
+  async markCompleted(project: string, customer: string, at: number): Promise<void> {
+    const key = this.keys.completed(project, customer);
+    const prev = Number((await this.redis.get(key)) ?? 0);
+    if (at > prev) await this.redis.set(key, String(at), 'PX', 2 * 86_400_000);
+  }
+
+  /** Latest checkout completion of the customer seen in the last 48 h (epoch ms), 0 if none. */
+  async completedAt(project: string, customer: string): Promise<number> {
+    return Number((await this.redis.get(this.keys.completed(project, customer))) ?? 0);
+  }
+
+  /**
+   * Claims the customer's cooldown for this incident. True when the incident owns it (first
+   * claim, or a replay of the same incident after a crash), false when another incident does.
+   */
+  async claimCooldown(project: string, customer: string, incident: string, ttlMs: number): Promise<boolean> {
+    const key = this.keys.cooldown(project, customer);
+    const prev = await this.redis.set(key, incident, 'PX', ttlMs, 'NX', 'GET');
+    return prev === null || prev === incident;
+  }
+
+  async suppress(project: string, customer: string): Promise<void> {
+    await this.redis.sadd(this.keys.suppressed(project), customer);
+  }
+
+  async unsuppress(project: string, customer: string): Promise<void> {
+    await this.redis.srem(this.keys.suppressed(project), customer);
+  }
+
+  async isSuppressed(project: string, customer: string): Promise<boolean> {
+    return (await this.redis.sismember(this.keys.suppressed(project), customer)) === 1;
+  }
+
+  /**
+   * Marks a delivery as being sent and returns the previous marker: `sent` or `skipped` means
+   * done already; `sending` means an earlier attempt died between handing the message over and
+   * recording it (see workers/deliveries-worker.ts for that window).
+   */
+  async beginSend(project: string, delivery: string): Promise<SendMarker> {
+    return this.redis.set(this.keys.sent(project, delivery), 'sending', 'PX', MARKER_TTL_MS, 'NX', 'GET');
+  }
+
+  async markSent(project: string, delivery: string, at: number): Promise<void> {
+    await this.redis.set(this.keys.sent(project, delivery), `sent:${at}`, 'PX', MARKER_TTL_MS);
+  }
+
+  async markSkipped(project: string, delivery: string): Promise<void> {
+    await this.redis.set(this.keys.sent(project, delivery), 'skipped', 'PX', MARKER_TTL_MS);
+  }
+
+  async sendMarker(project: string, delivery: string): Promise<SendMarker> {
+    return this.redis.get(this.keys.sent(project, delivery));
+  }
+
+  /** Idempotent per delivery id: a dead letter recorded twice (crash, retry) is listed once. */
+  async addDeadLetter(d: DeadLetter): Promise<void> {
+    const hash = this.keys.deadLetters(d.project);
+    const index = this.keys.deadLetterIndex(d.project);
+    await this.redis.multi().hset(hash, d.id, JSON.stringify(d)).zadd(index, d.failedAt, d.id).exec();
+    const excess = (await this.redis.zcard(index)) - DEAD_LETTERS_KEPT;
+    if (excess > 0) {
+      const old = await this.redis.zrange(index, '0', String(excess - 1));
+      if (old.length) await this.redis.multi().zrem(index, ...old).hdel(hash, ...old).exec();
+    }
+  }
+
+  async list(project: string, limit: number): Promise<DeadLetter[]> {
+    const ids = await this.redis.zrevrange(this.keys.deadLetterIndex(project), '0', String(Math.max(0, limit - 1)));
+    if (!ids.length) return [];
+    const raw = await this.redis.hmget(this.keys.deadLetters(project), ...ids);
+    return raw.filter((r): r is string => r !== null).map((r) => JSON.parse(r) as DeadLetter);
+  }
+
+  /**
+   * Erasure: contact details, consent, cooldown, completion, LCP streak, suppression entry,
+   * sent markers, open checkouts and dead letters of one customer. (The outreach log in
+   * ClickHouse is erased by OutreachLog.eraseCustomer.)
+   */
+  async eraseCustomer(project: string, customer: string): Promise<void> {
+    const k = this.keys;
+    await this.redis.del(k.contact(project, customer), k.completed(project, customer), k.cooldown(project, customer), k.streak(project, customer));
+    await this.redis.srem(k.suppressed(project), customer);
+    // Delivery ids contain the encoded customer between `/` separators (lib/ids.ts).
+    const needle = encodeURIComponent(`/${encodeURIComponent(customer)}/`);
+    const doomed: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', k.projectPattern(project), 'COUNT', 1000);
+      cursor = next;
+      for (const key of batch) {
+        if (key.includes(':sent:') && key.includes(needle)) doomed.push(key);
+        else if (key.includes(':checkout:') && !key.includes(':checkout-errors:')) {
+          if ((await this.redis.hget(key, 'customer')) === customer) doomed.push(key);
+        }
+      }
+    } while (cursor !== '0');
+    if (doomed.length) await this.redis.del(...doomed);
+    const letters = await this.redis.hgetall(k.deadLetters(project));
+    const ids = Object.entries(letters)
+      .filter(([, v]) => (JSON.parse(v) as DeadLetter).customer === customer)
+      .map(([id]) => id);
+    if (ids.length) await this.redis.multi().hdel(k.deadLetters(project), ...ids).zrem(k.deadLetterIndex(project), ...ids).exec();
+  }
+}

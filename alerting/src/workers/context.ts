@@ -1,0 +1,29 @@
+/** What every alerting processor works with; built once by start-alerting.ts. */
+import type { AlertingConfig } from '../config.ts';
+import type { EmailChannel } from '../channels/email.ts';
+import type { WebhookChannel } from '../channels/webhook.ts';
+import type { Logger } from '../interfaces/logger.ts';
+import type { OutreachLog } from '../interfaces/outreach-log.ts';
+import type { ProjectAlerting } from '../interfaces/project-settings.ts';
+import type { RollupReader } from '../interfaces/rollup-reader.ts';
+import type { AlertingMetrics } from '../metrics.ts';
+import type { AlertingQueues } from '../queues/alerting-queues.ts';
+import type { CheckoutStateStore } from '../store/checkout-state.ts';
+import type { OutreachStore } from '../store/outreach-store.ts';
+
+export interface AlertingContext {
+  config: AlertingConfig;
+  store: OutreachStore;
+  checkouts: CheckoutStateStore;
+  queues: AlertingQueues;
+  outreachLog: OutreachLog;
+  rollups: RollupReader;
+  metrics: AlertingMetrics;
+  logger: Logger;
+  email?: EmailChannel;
+  webhook: WebhookChannel;
+  /** Settings of a project; a project alerting has not been told about gets the defaults. */
+  project(id: string): ProjectAlerting;
+  projects(): ProjectAlerting[];
+  now(): number;
+}

@@ -1,0 +1,156 @@
+/**
+ * Hands one message to one channel, exactly once as far as the channel allows.
+ *
+ * The marker `sent:<delivery id>` goes `sending` (before the hand-over) → `sent` (after the
+ * channel confirmed: SMTP 250 after DATA, webhook 2xx). A retry that finds `sent` only finishes
+ * the bookkeeping (outreach log, idempotent). A retry that finds `sending` cannot know whether
+ * the earlier attempt's message got through, so it sends again with the same Message-ID /
+ * Idempotency-Key: a duplicate is possible only if the worker died in the gap between the
+ * channel's confirmation and the SET of the marker (one Redis round trip, well under a
+ * millisecond locally), and then carries the same id for the receiver to drop. Crashes anywhere
+ * else (before or during the hand-over) lead to exactly one delivered message.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { DeliveryJob } from '../interfaces/jobs.ts';
+import type { OutreachReason } from '../interfaces/reasons.ts';
+import type { AlertingContext } from './context.ts';
+import { ChannelError } from '../channels/channel-error.ts';
+import { renderOutreach } from '../channels/templates.ts';
+
+export async function processDelivery(ctx: AlertingContext, job: Job<DeliveryJob>): Promise<void> {
+  const d = job.data;
+  try {
+    await deliver(ctx, d);
+  } catch (err) {
+    ctx.metrics.deliveryFailures.inc({ audience: d.audience, channel: d.channel });
+    const permanent = err instanceof ChannelError && err.permanent;
+    const attempts = job.opts.attempts ?? 1;
+    const last = permanent || job.attemptsMade + 1 >= attempts;
+    ctx.logger.warn({ delivery: d.id, attempt: job.attemptsMade + 1, attempts, err: (err as Error).message }, last ? 'delivery failed for good: dead-lettered' : 'delivery failed: will retry');
+    if (last) {
+      const letter = {
+        id: d.id,
+        project: d.project,
+        audience: d.audience,
+        channel: d.channel,
+        reason: d.reason,
+        incident: d.incident,
+        error: (err as Error).message,
+        attempts: job.attemptsMade + 1,
+        failedAt: ctx.now(),
+        ...(d.customer ? { customer: d.customer } : {}),
+      };
+      await ctx.store.addDeadLetter(letter);
+      ctx.metrics.deadLetters.inc({ audience: d.audience, channel: d.channel });
+      if (permanent) throw new UnrecoverableError((err as Error).message);
+    }
+    throw err;
+  }
+}
+
+async function deliver(ctx: AlertingContext, d: DeliveryJob): Promise<void> {
+  const prev = await ctx.store.beginSend(d.project, d.id);
+  if (prev === 'skipped') return;
+  if (prev?.startsWith('sent')) {
+    // Sent before a crash or a failed log write: only the bookkeeping is left.
+    if (d.audience === 'customer') await recordSent(ctx, d, Number(prev.split(':')[1] ?? ctx.now()));
+    return;
+  }
+  if (d.audience === 'customer') return deliverToCustomer(ctx, d);
+  return deliverAlert(ctx, d);
+}
+
+async function deliverToCustomer(ctx: AlertingContext, d: DeliveryJob): Promise<void> {
+  const customer = d.customer ?? '';
+  const reason = d.reason as OutreachReason;
+  // Checked again at send time: consent may have been withdrawn, the customer suppressed or
+  // their order completed while the message waited (quiet hours, retries).
+  const contact = await ctx.store.contact(d.project, customer);
+  let skip: string | undefined;
+  if (!contact?.consent) skip = 'no_consent';
+  else if (ctx.config.suppression.includes(customer) || ctx.project(d.project).suppression?.includes(customer) || (await ctx.store.isSuppressed(d.project, customer))) skip = 'suppressed';
+  else if ((await ctx.store.completedAt(d.project, customer)) >= d.incidentAt) skip = 'completed';
+  else if (d.channel === 'email' && !contact.email) skip = 'no_channel';
+  if (skip) {
+    await ctx.store.markSkipped(d.project, d.id);
+    ctx.metrics.outreach.inc({ reason, channel: d.channel, outcome: skip });
+    await ctx.outreachLog.record({ project: d.project, incident: d.incident, customer, reason, channel: d.channel, status: 'skipped', skipReason: skip, at: ctx.now(), ...(d.checkout ? { checkout: d.checkout } : {}) });
+    return;
+  }
+  const sentAt = ctx.now();
+  if (d.channel === 'email') {
+    if (!ctx.email || !contact?.email) throw new ChannelError('email channel is not configured (TOUCHPOINT_SMTP_URL)', true);
+    const project = ctx.project(d.project);
+    const amount = d.value !== undefined ? `${d.value.toFixed(2)}${d.currency ? ` ${d.currency}` : ''}` : undefined;
+    const msg = renderOutreach(reason, contact.language, {
+      shop: project.name ?? project.id,
+      ...(project.supportUrl ? { supportUrl: project.supportUrl } : {}),
+      ...(amount ? { amount } : {}),
+    });
+    await ctx.email.send({ deliveryId: d.id, to: contact.email, subject: msg.subject, text: msg.text, html: msg.html, language: msg.language });
+  } else {
+    const url = ctx.config.outreachWebhook;
+    if (!url) throw new ChannelError('TOUCHPOINT_OUTREACH_WEBHOOK is not set', true);
+    // No contact details in the body: the receiving tool maps the pseudonymous id itself.
+    await ctx.webhook.post(url, d.id, {
+      kind: 'customer-outreach',
+      project: d.project,
+      customer,
+      reason,
+      ...(d.checkout ? { checkout: d.checkout } : {}),
+      channel: 'webhook',
+      sentAt: new Date(sentAt).toISOString(),
+    });
+  }
+  const done = ctx.now();
+  await ctx.store.markSent(d.project, d.id, done);
+  ctx.metrics.timeToOutreach.observe({ reason, channel: d.channel }, Math.max(0, done - d.startedAt) / 1000);
+  ctx.metrics.outreach.inc({ reason, channel: d.channel, outcome: 'sent' });
+  await recordSent(ctx, d, done);
+}
+
+async function recordSent(ctx: AlertingContext, d: DeliveryJob, at: number): Promise<void> {
+  await ctx.outreachLog.record({
+    project: d.project,
+    incident: d.incident,
+    customer: d.customer ?? '',
+    reason: d.reason as OutreachReason,
+    channel: d.channel,
+    status: 'sent',
+    at,
+    timeToOutreachMs: Math.max(0, at - d.startedAt),
+    ...(d.checkout ? { checkout: d.checkout } : {}),
+  });
+}
+
+async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void> {
+  const body = alertBody(d);
+  if (d.channel === 'webhook') {
+    const url = d.audience === 'sre' ? ctx.config.sreWebhook : ctx.config.alertWebhook;
+    if (!url) throw new ChannelError(`no webhook configured for ${d.audience} alerts`, true);
+    await ctx.webhook.post(url, d.id, body);
+  } else {
+    const to = d.audience === 'sre' ? ctx.config.sreEmail : ctx.config.alertEmail;
+    if (!ctx.email || !to) throw new ChannelError(`no email configured for ${d.audience} alerts`, true);
+    const subject = d.audience === 'sre' ? `[Touchpoint] ${String(d.details?.state ?? '')} ${String(d.details?.rule ?? '')} (${d.project})` : `[Touchpoint] ${d.reason} in ${d.project}`;
+    await ctx.email.send({ deliveryId: d.id, to, subject, text: `${JSON.stringify(body, null, 2)}\n` });
+  }
+  await ctx.store.markSent(d.project, d.id, ctx.now());
+  ctx.metrics.alerts.inc({ audience: d.audience, channel: d.channel });
+}
+
+/** `{ kind: "marketer-alert", project, reason, customer?, checkout?, value?, currency? }` (+ details); `{ kind: "sre-alert", … }`. */
+export function alertBody(d: DeliveryJob): Record<string, unknown> {
+  if (d.audience === 'sre') return { kind: 'sre-alert', project: d.project, ...d.details, at: new Date(d.incidentAt).toISOString() };
+  return {
+    kind: 'marketer-alert',
+    project: d.project,
+    reason: d.reason,
+    ...(d.customer ? { customer: d.customer } : {}),
+    ...(d.checkout ? { checkout: d.checkout } : {}),
+    ...(d.value !== undefined ? { value: d.value } : {}),
+    ...(d.currency ? { currency: d.currency } : {}),
+    ...d.details,
+    at: new Date(d.incidentAt).toISOString(),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Turns an incident into messages: marketer alerts (with the rate fold for failed checkouts)
+ * and, for an identified customer, the outreach decision. Every step is idempotent, so a
+ * retried or replayed incident never adds a message: delivery job ids are deterministic and the
+ * cooldown remembers which incident owns it.
+ */
+import type { ChannelName } from '../interfaces/reasons.ts';
+import type { DeliveryJob, IncidentJob, StuckTimerJob } from '../interfaces/jobs.ts';
+import type { AlertingContext } from './context.ts';
+import { joinId } from '../lib/ids.ts';
+import { inHoldout } from '../lib/holdout.ts';
+import { quietDelay } from '../lib/quiet-hours.ts';
+import { rateDecision } from '../rules/error-rate.ts';
+import { isStillStuck, stuckIncident } from '../rules/checkout-stuck.ts';
+
+export async function processStuckTimer(ctx: AlertingContext, t: StuckTimerJob): Promise<void> {
+  const state = await ctx.checkouts.get(t.project, t.checkout);
+  if (!isStillStuck(state, t)) return;
+  await ctx.queues.addIncident(stuckIncident(state, t));
+}
+
+/**
+ * How long an incident waits for the customer's identify before deciding they gave no consent:
+ * with several workers (or TOUCHPOINT_SIGNALS_CONCURRENCY > 1) the batch carrying the identify
+ * may be evaluated just after the one carrying the failure.
+ */
+const CONTACT_GRACE_MS = 2000;
+
+export class ContactNotYetKnownError extends Error {
+  readonly code = 'TP_ERR_CONTACT_NOT_YET_KNOWN';
+}
+
+export async function processIncident(ctx: AlertingContext, inc: IncidentJob, attempt = 0): Promise<void> {
+  if (attempt === 0) ctx.metrics.incidents.inc({ reason: inc.reason });
+  await alertMarketers(ctx, inc);
+  if (inc.customer) await decideOutreach(ctx, inc, inc.customer);
+}
+
+function marketerChannels(ctx: AlertingContext): ChannelName[] {
+  const out: ChannelName[] = [];
+  if (ctx.config.alertWebhook) out.push('webhook');
+  if (ctx.config.alertEmail && ctx.email) out.push('email');
+  return out;
+}
+
+async function alertMarketers(ctx: AlertingContext, inc: IncidentJob): Promise<void> {
+  // Marketers hear about lost orders; a slow page is the SREs' business (sre-threshold rules).
+  if (inc.reason === 'slow_experience') return;
+  const channels = marketerChannels(ctx);
+  if (!channels.length) return;
+  const base = {
+    audience: 'marketer' as const,
+    project: inc.project,
+    incidentAt: inc.at,
+    startedAt: inc.startedAt,
+  };
+  if (inc.reason === 'checkout_error') {
+    const { count, windowStart } = await ctx.checkouts.countFailedCheckout(inc.project, inc.incident, inc.at, ctx.config.errorRateWindowMs);
+    const decision = rateDecision(count, ctx.config.errorRateThreshold);
+    if (decision === 'rate-alert') {
+      for (const channel of channels) {
+        await ctx.queues.addDelivery({
+          ...base,
+          id: joinId('marketer', inc.project, 'rate', String(windowStart), channel),
+          channel,
+          reason: 'checkout_error_rate',
+          incident: joinId('checkout_error_rate', String(windowStart)),
+          details: {
+            failedCheckouts: count,
+            threshold: ctx.config.errorRateThreshold,
+            windowStart: new Date(windowStart).toISOString(),
+            windowSeconds: ctx.config.errorRateWindowMs / 1000,
+          },
+        });
+      }
+    }
+    if (decision !== 'individual') return;
+  }
+  for (const channel of channels) {
+    const d: DeliveryJob = { ...base, id: joinId('marketer', inc.project, inc.incident, channel), channel, reason: inc.reason, incident: inc.incident };
+    if (inc.customer) d.customer = inc.customer;
+    if (inc.checkout) d.checkout = inc.checkout;
+    if (inc.value !== undefined) d.value = inc.value;
+    if (inc.currency) d.currency = inc.currency;
+    await ctx.queues.addDelivery(d);
+  }
+}
+
+async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: string): Promise<void> {
+  const { config, store } = ctx;
+  const project = ctx.project(inc.project);
+  const now = ctx.now();
+  const entry = { project: inc.project, incident: inc.incident, customer, reason: inc.reason, at: now, ...(inc.checkout ? { checkout: inc.checkout } : {}) };
+  const skip = async (why: string) => {
+    ctx.metrics.outreach.inc({ reason: inc.reason, channel: 'none', outcome: why });
+    await ctx.outreachLog.record({ ...entry, channel: 'none', status: 'skipped', skipReason: why });
+  };
+
+  const contact = await store.contact(inc.project, customer);
+  // Retried by BullMQ (backoff 500 ms, 1 s): marketer alerts above are idempotent.
+  if (!contact && now - inc.startedAt < CONTACT_GRACE_MS) throw new ContactNotYetKnownError(`no identify yet for the customer of ${inc.incident}; retrying`);
+  if (!contact?.consent) return skip('no_consent');
+  if (config.suppression.includes(customer) || project.suppression?.includes(customer) || (await store.isSuppressed(inc.project, customer))) {
+    return skip('suppressed');
+  }
+  const channels: ChannelName[] = [];
+  if (ctx.email && contact.email) channels.push('email');
+  if (config.outreachWebhook) channels.push('webhook');
+  if (!channels.length) return skip('no_channel');
+  if ((await store.completedAt(inc.project, customer)) >= inc.at) return skip('completed');
+  if (!(await store.claimCooldown(inc.project, customer, inc.incident, config.cooldownMs))) return skip('cooldown');
+  // Drawn among eligible customers only, so holdout and contacted groups are comparable.
+  if (inHoldout(inc.project, customer, config.holdoutShare)) {
+    ctx.metrics.outreach.inc({ reason: inc.reason, channel: 'none', outcome: 'holdout' });
+    await ctx.outreachLog.record({ ...entry, channel: 'none', status: 'holdout' });
+    return;
+  }
+  const delay = quietDelay(project.quietHours ?? config.quietHours, now);
+  for (const channel of channels) {
+    const d: DeliveryJob = {
+      id: joinId('customer', inc.project, customer, inc.incident, channel),
+      audience: 'customer',
+      channel,
+      project: inc.project,
+      reason: inc.reason,
+      incident: inc.incident,
+      customer,
+      incidentAt: inc.at,
+      startedAt: inc.startedAt,
+    };
+    if (inc.checkout) d.checkout = inc.checkout;
+    if (inc.value !== undefined) d.value = inc.value;
+    if (inc.currency) d.currency = inc.currency;
+    await ctx.queues.addDelivery(d, delay);
+  }
+}

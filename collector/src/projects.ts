@@ -10,6 +10,14 @@ export interface Project {
   origins: string[];
   /** Pages whose failed requests and errors are checkout signals (regex source, case-insensitive). */
   checkoutPattern?: string;
+  /** Shop name in customer messages (default: the id). */
+  name?: string;
+  /** Link offered in customer messages. */
+  supportUrl?: string;
+  /** No customer messages in this local-time window; they wait until it ends. */
+  quietHours?: { start: string; end: string; timeZone?: string };
+  /** Pseudonymous customer ids never to contact. */
+  suppression?: string[];
 }
 
 export const DEFAULT_CHECKOUT_PATTERN = 'checkout|cart|basket|payment|pay\\b';
@@ -26,13 +34,26 @@ const fileSchema = {
       minItems: 1,
       items: {
         type: 'object',
-        additionalProperties: true,
+        additionalProperties: false,
         required: ['id', 'key', 'origins'],
         properties: {
           id: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
           key: { type: 'string', minLength: 1, maxLength: 128 },
           origins: { type: 'array', items: { type: 'string', pattern: '^(\\*|https?://[^/\\s]+)$' } },
           checkoutPattern: { type: 'string', maxLength: 512 },
+          name: { type: 'string', maxLength: 128 },
+          supportUrl: { type: 'string', pattern: '^https?://', maxLength: 2048 },
+          quietHours: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['start', 'end'],
+            properties: {
+              start: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' },
+              end: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' },
+              timeZone: { type: 'string', maxLength: 64 },
+            },
+          },
+          suppression: { type: 'array', items: { type: 'string', maxLength: 128 } },
         },
       },
     },

@@ -7,6 +7,11 @@ import { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
+import { startAlerting, type Alerting } from '@touchpoint/alerting';
+import { loadAlertingConfig } from '@touchpoint/alerting/config';
+import type { DeadLetterReader } from '@touchpoint/alerting/interfaces/dead-letters';
+import type { ProjectAlerting } from '@touchpoint/alerting/interfaces/project-settings';
+import { openOutreachStore } from '@touchpoint/alerting/store/open-outreach-store';
 import { SIGNALS_QUEUE, type SignalBatch } from '@touchpoint/protocol/signals';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -17,9 +22,12 @@ import { Spool } from './ingest/spool.ts';
 import { createBeaconValidator } from './ingest/validate.ts';
 import { instanceId } from './instance-id.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { loadProjects } from './projects.ts';
+import { loadProjects, type Project } from './projects.ts';
 import { startPrivateRedis, type PrivateRedis } from './redis/private-redis.ts';
 import type { RouteDeps } from './routes/deps.ts';
+import outreachRoutes from './routes/outreach.ts';
+import { createRollupReader } from './storage/alert-metrics.ts';
+import { createOutreachLog } from './storage/outreach-log.ts';
 import { openClickHouse, type EngineConnection, type Storage } from './storage/clickhouse.ts';
 import { migrate } from './storage/migrate.ts';
 
@@ -37,6 +45,8 @@ export interface Touchpoint {
   app: FastifyInstance;
   /** Present with the collector role. */
   ingest?: { spool: Spool; writer: BatchWriter; queue: Queue<SignalBatch> };
+  /** Present with the worker role. */
+  alerting?: Alerting;
   /** The private redis-server, when REDIS_URL is unset. */
   privateRedis?: PrivateRedis;
   close(): Promise<void>;
@@ -125,7 +135,31 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
       ingest = { spool, writer, queue };
     }
 
-    const app = await buildApp({ config, storage, metrics, logger, checks, ...(collector ? { collector } : {}) });
+    const outreachLog = createOutreachLog(storage);
+    let alerting: Alerting | undefined;
+    if (config.roles.has('worker')) {
+      alerting = await startAlerting({
+        redisUrl,
+        config: loadAlertingConfig(config.env),
+        outreachLog,
+        rollups: createRollupReader(storage),
+        registry: metrics.registry,
+        logger,
+        projects: () => projects.all.map(toProjectAlerting),
+      });
+      const started = alerting;
+      cleanups.push(() => started.close());
+    }
+    // The outreach API reads dead letters from Redis: the worker's store, or a reader of its own.
+    let deadLetters: DeadLetterReader | undefined = alerting?.deadLetters;
+    if (collector && !deadLetters) {
+      const reader = openOutreachStore(redisUrl, loadAlertingConfig(config.env));
+      cleanups.push(() => reader.close());
+      deadLetters = reader.store;
+    }
+    const extraRoutes = collector && deadLetters ? [outreachPlugin(outreachLog, deadLetters)] : [];
+
+    const app = await buildApp({ config, storage, metrics, logger, checks, extraRoutes, ...(collector ? { collector } : {}) });
     cleanups.push(() => app.close());
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -144,6 +178,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
       logger,
       app,
       ...(ingest ? { ingest } : {}),
+      ...(alerting ? { alerting } : {}),
       ...(privateRedis ? { privateRedis } : {}),
       close: closeAll,
     };
@@ -151,4 +186,18 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
     await closeAll();
     throw err;
   }
+}
+
+function outreachPlugin(outreachLog: ReturnType<typeof createOutreachLog>, deadLetters: DeadLetterReader) {
+  return (app: FastifyInstance) => outreachRoutes(app, { outreachLog, deadLetters });
+}
+
+/** What the alerting rules need of a project, from the projects file. */
+function toProjectAlerting(p: Project): ProjectAlerting {
+  const out: ProjectAlerting = { id: p.id };
+  if (p.name) out.name = p.name;
+  if (p.supportUrl) out.supportUrl = p.supportUrl;
+  if (p.quietHours) out.quietHours = p.quietHours;
+  if (p.suppression) out.suppression = p.suppression;
+  return out;
 }

@@ -234,10 +234,5 @@ SETTINGS non_replicated_deduplication_window = 1000;
 CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.events_1m_from_beacons TO ${db}.events_1m AS
 SELECT project, toStartOfMinute(received_at) AS minute, kv.1 AS type, path, device, browser, country, sum(kv.2) AS count
 FROM ${db}.beacons
-ARRAY JOIN CAST(event_counts, 'Array(Tuple(String, UInt16))') AS kv
-GROUP BY project, minute, type, path, device, browser, country;
-
-CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.beacons_1m_from_beacons TO ${db}.events_1m AS
-SELECT project, toStartOfMinute(received_at) AS minute, 'beacon' AS type, path, device, browser, country, count() AS count
-FROM ${db}.beacons
+ARRAY JOIN arrayPushFront(CAST(event_counts, 'Array(Tuple(String, UInt16))'), ('beacon', toUInt16(1))) AS kv
 GROUP BY project, minute, type, path, device, browser, country;

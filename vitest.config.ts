@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['*/src/**/*.test.ts', '*/test/**/*.test.ts', 'load-tests/{k6,bench,cluster}/**/*.test.ts'],
     // chDB segfaults in worker threads (FIELD-NOTES): one forked process per test file.
     pool: 'forks',
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -17,6 +17,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { BatchWriter } from './ingest/batch-writer.ts';
 import { clickhouseSink } from './ingest/clickhouse-sink.ts';
+import { SignalForwarder } from './ingest/signal-forwarder.ts';
 import { signalSink } from './ingest/signal-sink.ts';
 import { Spool } from './ingest/spool.ts';
 import { createBeaconValidator } from './ingest/validate.ts';
@@ -51,6 +52,9 @@ export interface Touchpoint {
   privateRedis?: PrivateRedis;
   close(): Promise<void>;
 }
+
+/** Signals reach the worker this soon after their beacon's ack; time-to-outreach's goal is 1 s. */
+const SIGNALS_FAST_LANE_MS = 50;
 
 export interface StartOptions {
   logger?: Logger;
@@ -114,9 +118,10 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
         },
       });
       queue.on('error', (err) => logger.debug({ err }, 'signals queue error'));
+      const signals = new SignalForwarder(queue, id, SIGNALS_FAST_LANE_MS, logger);
       const writer = new BatchWriter({
         spool,
-        sinks: [clickhouseSink(storage, id, metrics), signalSink(queue, id)],
+        sinks: [clickhouseSink(storage, id, metrics), signalSink(queue, id, signals)],
         intervalMs: config.spool.flushIntervalMs,
         logger,
         metrics,
@@ -125,13 +130,14 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
       void writer.drain();
       // Stop order: no new beacons (app closes first), then seal and drain what is spooled.
       cleanups.push(() => queue.close());
+      cleanups.push(() => signals.close());
       cleanups.push(async () => {
         await Promise.race([writer.flush(), new Promise((r) => setTimeout(r, 10_000))]);
         await writer.stop();
         await spool.close();
       });
       checks.spool = async () => writer.healthy;
-      collector = { config, storage, metrics, logger, checks, projects, spool, validator: createBeaconValidator() };
+      collector = { config, storage, metrics, logger, checks, projects, spool, signals, validator: createBeaconValidator() };
       ingest = { spool, writer, queue };
     }
 

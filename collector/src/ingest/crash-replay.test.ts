@@ -38,7 +38,7 @@ async function startCollector(port: number): Promise<ChildProcess> {
   return child;
 }
 
-it('stores every beacon it acknowledged when killed with SIGKILL under load', async () => {
+it('stores every beacon it acknowledged when killed with SIGKILL under load', { timeout: 240_000 }, async () => {
   const port = await freePort();
   const child = await startCollector(port);
   const url = `http://127.0.0.1:${port}`;
@@ -62,7 +62,7 @@ it('stores every beacon it acknowledged when killed with SIGKILL under load', as
     }
   };
   const load = Promise.all(Array.from({ length: 16 }, (_, w) => worker(w)));
-  await waitFor(async () => acked.length >= 1500, 60_000, 20);
+  await waitFor(async () => acked.length >= 1000, 120_000, 20);
   child.kill('SIGKILL');
   stop = true;
   await load;

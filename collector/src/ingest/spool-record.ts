@@ -18,7 +18,7 @@ export interface BeaconContext {
   country: string;
 }
 
-export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconContext): { text: string; lines: number } {
+export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconContext): { text: string; lines: number; signals: string[] } {
   const { project, receivedAt, client, country } = ctx;
   const skew = receivedAt - beacon.sentAt;
   const pageUrl = scrub(beacon.page);
@@ -30,6 +30,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
   const counts: Record<string, number> = {};
   let out = '';
   let lines = 1;
+  const signals: string[] = [];
 
   for (const e of events) {
     counts[e.type] = (counts[e.type] ?? 0) + 1;
@@ -88,13 +89,15 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
     if (signal) {
       const s: Signal = { project, session, page: pageUrl, ackedAt: receivedAt, eventTime: t, event: e as Signal['event'] };
       if (customer) s.customer = customer;
-      out += 's\t' + JSON.stringify(s) + '\n';
+      const json = JSON.stringify(s);
+      out += 's\t' + json + '\n';
+      signals.push(json);
       lines++;
     }
   }
   out += 'b\t' + JSON.stringify([project, receivedAt, beacon.sentAt, skew, session, customer, pageUrl, host, path, client.device,
     client.browser, client.browserVersion, client.os, country, connection, counts]) + '\n';
-  return { text: out, lines };
+  return { text: out, lines, signals };
 }
 
 function scrubOpt(s: string | undefined): string {

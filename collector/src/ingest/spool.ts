@@ -39,7 +39,7 @@ export class Spool {
   #sealed: Segment[] = [];
   #pending: string[] = [];
   #pendingLines = 0;
-  #waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  #waiters: { resolve: (segment: string) => void; reject: (e: Error) => void }[] = [];
   #running = false;
   #idleWaiters: (() => void)[] = [];
   #sealRequested = false;
@@ -83,12 +83,12 @@ export class Spool {
     return this.#sealed;
   }
 
-  /** Resolves once `record` (whole lines, each ending in \n) is durable on disk. */
-  append(record: string, lines: number): Promise<void> {
+  /** Resolves, with the segment's name, once `record` (whole lines, each ending in \n) is durable on disk. */
+  append(record: string, lines: number): Promise<string> {
     if (this.#closed) return Promise.reject(new Error('spool is closed'));
     this.#pending.push(record);
     this.#pendingLines += lines;
-    const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+    const done = new Promise<string>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     this.#kick();
     return done;
   }
@@ -178,7 +178,7 @@ export class Spool {
       // once the data is on disk (a separate fdatasync would be a second trip).
       const written = await writeString(active.fd, group);
       active.segment.bytes += written;
-      for (const w of waiters) w.resolve();
+      for (const w of waiters) w.resolve(active.segment.name);
     } catch (err) {
       for (const w of waiters) w.reject(err as Error);
       // Part of the group may be in the file: seal it (readers drop a torn last group) so the

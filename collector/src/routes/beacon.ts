@@ -13,7 +13,7 @@ const SPOOL_FULL_RETRY_AFTER = '5';
 
 /** POST /v1/beacon: protocol v1 ingest. */
 export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { projects, spool, metrics, validator, config } = deps;
+  const { projects, spool, signals, metrics, validator, config } = deps;
   const limiter = new RateLimiter(config.rateLimitPerSecond);
   const accepted = metrics.beacons.labels('accepted', 'ok');
   const partial = metrics.beacons.labels('partial', 'ok');
@@ -90,7 +90,8 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
         client: parseUserAgent(req.headers['user-agent']),
         country: country(req),
       });
-      await spool.append(record.text, record.lines);
+      const segment = await spool.append(record.text, record.lines);
+      if (record.signals.length > 0) signals.push(segment, record.signals);
       metrics.events.inc(valid.length);
       if (rejected.length === 0) {
         accepted.inc();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { BeaconValidator } from '../ingest/validate.ts';
+import type { SignalForwarder } from '../ingest/signal-forwarder.ts';
 import type { Spool } from '../ingest/spool.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ProjectRegistry } from '../projects.ts';
@@ -20,5 +21,6 @@ export interface HealthDeps {
 export interface RouteDeps extends HealthDeps {
   projects: ProjectRegistry;
   spool: Spool;
+  signals: SignalForwarder;
   validator: BeaconValidator;
 }

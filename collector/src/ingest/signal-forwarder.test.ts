@@ -1,0 +1,45 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { SIGNALS_QUEUE, type SignalBatch } from '@touchpoint/protocol/signals';
+import type { Touchpoint } from '../touchpoint.ts';
+import { beacon, postBeacon, startTestTouchpoint, waitFor } from '../testing/touchpoint-fixture.ts';
+
+let tp: Touchpoint;
+let queue: Queue<SignalBatch>;
+beforeAll(async () => {
+  // A long flush interval: only the fast lane can deliver signals quickly.
+  tp = await startTestTouchpoint({ TOUCHPOINT_FLUSH_INTERVAL_MS: '5000' });
+  queue = new Queue<SignalBatch>(SIGNALS_QUEUE, { connection: { url: tp.redisUrl } });
+});
+afterAll(async () => {
+  await queue?.close();
+  await tp?.close();
+});
+
+const jobsFor = async (session: string) =>
+  (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter((j) => j.data.signals.some((s) => s.session === session));
+
+it('hands checkout signals to the queue well before the segment is sealed, and only once', async () => {
+  const b = beacon(
+    [
+      { type: 'checkout', at: Date.now(), step: 'start', id: 'co-1', value: 20, currency: 'AUD' },
+      { type: 'checkout', at: Date.now(), step: 'error', id: 'co-1', reason: 'card declined' },
+      { type: 'vital', at: Date.now(), name: 'FCP', value: 100 },
+    ],
+    { customer: 'cust-fast', page: 'https://shop.example/checkout' },
+  );
+  const t0 = Date.now();
+  expect((await postBeacon(tp, b)).status).toBe(204);
+  const [job] = await waitFor(async () => {
+    const jobs = await jobsFor(b.session);
+    return jobs.length > 0 && jobs;
+  }, 3000, 10);
+  expect(Date.now() - t0).toBeLessThan(1000);
+  expect(job!.data.signals.map((s) => s.event.type)).toEqual(['checkout', 'checkout']);
+  expect(job!.data.signals[0]).toMatchObject({ project: 'demo', customer: 'cust-fast', page: 'https://shop.example/checkout' });
+
+  // Sealing the segment finds every signal already delivered: no second job.
+  await tp.ingest!.writer.flush();
+  expect(tp.ingest!.spool.sealed).toHaveLength(0);
+  expect(await jobsFor(b.session)).toHaveLength(1);
+});

@@ -1,0 +1,140 @@
+/**
+ * Touchpoint browser agent: the public API (ESM entry; `script-tag.ts` wraps it for agent.js).
+ *
+ *   import { init, identify, checkout, track } from '@touchpoint/agent';
+ *   init({ key: 'demo', endpoint: 'https://rum.example.com' });
+ *
+ * Calls made before `init` are kept and replayed by it, with their original times and pages.
+ */
+import type { BeaconEvent, CheckoutEvent, ConnectionType } from '@touchpoint/protocol';
+import type { Emit } from './capture/emit.ts';
+import { captureErrors } from './capture/errors.ts';
+import { captureFailedRequests } from './capture/failed-requests.ts';
+import { captureNavigation } from './capture/navigation.ts';
+import { captureResources } from './capture/resources.ts';
+import { captureRouteChanges } from './capture/spa-routes.ts';
+import { captureVitals } from './capture/vitals.ts';
+import { createIdentity, type IdentifyOptions } from './lib/consent.ts';
+import { whenIdle } from './lib/idle.ts';
+import { isSampled } from './lib/sampling.ts';
+import { scrub } from './lib/scrub.ts';
+import { sessionId } from './lib/session-id.ts';
+import { createBatcher } from './transport/batcher.ts';
+import { createOutbox } from './transport/outbox.ts';
+
+export type { IdentifyOptions } from './lib/consent.ts';
+
+export interface InitOptions {
+  /** The project's public key (`data-key`). */
+  key: string;
+  /** Collector origin, e.g. `https://rum.example.com`. Default: this page's origin (agent.js: its own origin). */
+  endpoint?: string;
+  /** Share of tab sessions whose vitals, timings, errors and failed requests are captured. Default 1. */
+  sampleRate?: number;
+  /** Outreach consent known when the page loads; `identify` updates it. Default: no consent. */
+  consent?: { outreach: boolean };
+}
+
+const identity = createIdentity();
+const currentUrl = () => scrub(location.href);
+// Events recorded before init, with the page they happened on.
+const early: [BeaconEvent, string][] = [];
+let emit: Emit = (e, page = currentUrl()) => void early.push([e, page]);
+
+let initialised = false;
+
+/** Starts the agent once; later calls are ignored. */
+export function init(o: InitOptions): void {
+  if (initialised || !o?.key) return;
+  initialised = true;
+  if (o.consent) identity.consent(o.consent.outreach);
+  const endpoint = (o.endpoint || location.origin).replace(/\/+$/, '');
+  const url = `${endpoint}/v1/beacon?key=${encodeURIComponent(o.key)}`;
+  const landing = currentUrl();
+  let page = landing;
+  const connection = (navigator as Navigator & { connection?: { effectiveType?: ConnectionType } }).connection?.effectiveType;
+  // Read on first flush, at idle time or on hide: the first sessionStorage access costs 3–10 ms
+  // in Chromium (measured), too much for the moment the page runs its own start-up.
+  let session: string | undefined;
+
+  const outbox = createOutbox({ url });
+  const batcher = createBatcher({
+    head: (p) => JSON.stringify({ v: 1, session: (session ??= sessionId()), page: p, customer: identity.customer(), connection }).slice(1, -1) + ',',
+    deliver: outbox.send,
+    due: whenIdle,
+  });
+  emit = (e, p = page) => batcher.push(e, p);
+  for (const [e, p] of early.splice(0)) emit(e, p);
+
+  // Passive capture counts only in sampled sessions; explicit calls (checkout, identify, track)
+  // always do. The hooks go in now, so no early error or failed request is missed; their events
+  // wait in `held` until the sampling decision, made at idle time with the storage reads.
+  let sampled: boolean | undefined;
+  const held: [BeaconEvent, string][] = [];
+  const passive: Emit = (e, p = page) => {
+    if (sampled) emit(e, p);
+    else if (sampled == undefined) held.push([e, p]);
+  };
+  const decide = () => {
+    if (sampled != undefined) return false;
+    sampled = isSampled(o.sampleRate ?? 1);
+    for (const [e, p] of held.splice(0)) passive(e, p);
+    return sampled;
+  };
+  let resources = (): BeaconEvent[] => [];
+  captureErrors(passive);
+  captureFailedRequests(passive, endpoint + '/');
+  captureRouteChanges(() => {
+    for (const r of resources()) passive(r);
+    page = currentUrl();
+  });
+  whenIdle(() => {
+    if (!decide()) return;
+    // The observers cost ~5 ms in Chromium; buffered, they miss nothing by starting late.
+    captureVitals(passive, landing);
+    captureNavigation(passive, landing);
+    resources = captureResources(new URL(endpoint).host);
+  });
+
+  // On window in the bubble phase, so web-vitals (window, capture phase) has reported the final
+  // LCP/CLS/INP before this runs. pagehide covers browsers that skip visibilitychange on unload.
+  const leave = () => {
+    decide();
+    for (const r of resources()) passive(r);
+    outbox.leave(batcher.take());
+  };
+  addEventListener('visibilitychange', () => (document.visibilityState == 'hidden' ? leave() : whenIdle(outbox.resume)));
+  addEventListener('pagehide', leave);
+  // The first localStorage read costs a few ms in Chromium: not during the page's own start-up.
+  whenIdle(outbox.resume);
+}
+
+/**
+ * Names the visitor (a pseudonymous customer id) and records their outreach consent. Nothing of
+ * it leaves the browser until `consent.outreach` is true and Global Privacy Control is off.
+ */
+export function identify(customerId: string, o: IdentifyOptions): void {
+  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
+  const e = identity.identify(String(customerId), o || {}, { gpc: nav.globalPrivacyControl, language: nav.language });
+  if (e) emit(e);
+}
+
+const step = (e: Omit<CheckoutEvent, 'type' | 'at'>) => emit({ type: 'checkout', at: Date.now(), ...e });
+
+/** The checkout funnel of one cart or order attempt, `id` being the site's checkout id. */
+export const checkout = {
+  start: (id: string, o: { value?: number; currency?: string } = {}) => step({ step: 'start', id, value: o.value, currency: o.currency }),
+  step: (id: string, name: string) => step({ step: 'step', id, name }),
+  error: (id: string, reason: string) => step({ step: 'error', id, reason: scrub(String(reason), 512) }),
+  complete: (id: string, o: { orderId?: string } = {}) => step({ step: 'complete', id, orderId: o.orderId }),
+};
+
+/** A custom event; string props are scrubbed like messages. */
+export function track(name: string, props?: Record<string, string | number | boolean>): void {
+  const clean = props && { ...props };
+  for (const k in clean) {
+    const v = clean[k];
+    if (typeof v == 'string') clean[k] = scrub(v, 1024);
+  }
+  emit({ type: 'custom', at: Date.now(), name, props: clean });
+}

@@ -230,6 +230,11 @@ describe('POST /v1/beacon refuses', () => {
     const good = await postBeacon(tp, base, { key: 'shop-key', headers: { origin: 'https://shop.example' } });
     expect(good.status).toBe(204);
     expect(good.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    // Readable errors: the agent must see a 401 as a 401 (not a network failure) and read Retry-After.
+    const unknown = await postBeacon(tp, base, { key: 'nope', headers: { origin: 'https://shop.example' } });
+    expect(unknown.status).toBe(401);
+    expect(unknown.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(unknown.headers.get('access-control-expose-headers')).toBe('retry-after');
   });
 
   it('a wrong content type with 415', async () => {

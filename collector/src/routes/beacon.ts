@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_BODY_BYTES, type BeaconEvent, type PartialAcceptance } from '@touchpoint/protocol';
 import { TouchpointError } from '../errors.ts';
 import { RateLimiter } from '../ingest/rate-limiter.ts';
@@ -24,6 +24,14 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
     done(null, body),
   );
 
+  // Every beacon answer is readable by the page that sent it, errors included: an agent that
+  // cannot read a 401/403 would take it for a network failure and retry, and it needs
+  // Retry-After to back off from 429/503. Whether the origin may send is decided per project.
+  app.addHook('onRequest', async (req, reply) => {
+    const origin = req.headers.origin;
+    if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', 'retry-after');
+  });
+
   app.options('/v1/beacon', async (req, reply) => {
     const origin = req.headers.origin;
     const key = (req.query as { key?: string }).key;
@@ -31,8 +39,6 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
     const allowed = origin !== undefined && (project ? originAllowed(project, origin) : projects.all.some((p) => originAllowed(p, origin)));
     if (!allowed) throw new TouchpointError('TP_ERR_ORIGIN_NOT_ALLOWED', origin ?? '(no Origin header)');
     reply
-      .header('access-control-allow-origin', origin)
-      .header('vary', 'Origin')
       .header('access-control-allow-methods', 'POST')
       .header('access-control-allow-headers', 'content-type, x-touchpoint-key')
       .header('access-control-max-age', '86400')
@@ -58,7 +64,7 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
       },
     },
     async (req, reply) => {
-      const project = authenticate(req, reply);
+      const project = authenticate(req);
       if (!limiter.take(`${project.id}|${req.ip}`)) throw new TouchpointError('TP_ERR_RATE_LIMITED', undefined, { 'retry-after': '1' });
       if (spool.full) throw new TouchpointError('TP_ERR_SPOOL_FULL', undefined, { 'retry-after': SPOOL_FULL_RETRY_AFTER });
 
@@ -103,14 +109,13 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
     },
   );
 
-  function authenticate(req: FastifyRequest, reply: FastifyReply): Project {
+  function authenticate(req: FastifyRequest): Project {
     const key = (req.query as { key?: string }).key ?? req.headers['x-touchpoint-key'];
     if (typeof key !== 'string' || key === '') throw new TouchpointError('TP_ERR_MISSING_KEY');
     const project = projects.byKey(key);
     if (!project) throw new TouchpointError('TP_ERR_UNKNOWN_KEY');
     const origin = req.headers.origin;
     if (!originAllowed(project, origin)) throw new TouchpointError('TP_ERR_ORIGIN_NOT_ALLOWED', origin);
-    if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     return project;
   }
 

@@ -49,3 +49,22 @@ describe('Spool', () => {
     await spool.close();
   });
 });
+
+describe('Spool segment names', () => {
+  it('never repeat across runs, even when the previous run left nothing behind', async () => {
+    const dir = tempDir('spool-names');
+    const first = await open(dir);
+    await first.spool.append('b\t[1]\n', 1);
+    await first.spool.seal();
+    const name1 = first.spool.sealed[0]!.name;
+    await first.spool.release(first.spool.sealed[0]!);
+    await first.spool.close();
+    expect(readdirSync(dir)).toEqual([]);
+    const second = await open(dir);
+    await second.spool.append('b\t[2]\n', 1);
+    await second.spool.seal();
+    expect(second.spool.sealed[0]!.name).not.toBe(name1);
+    expect(second.spool.sealed[0]!.name > name1).toBe(true);
+    await second.spool.close();
+  });
+});

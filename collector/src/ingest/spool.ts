@@ -30,7 +30,7 @@ export interface Segment {
   bytes: number;
 }
 
-const SEGMENT = /^seg-(\d{12})\.log$/;
+const SEGMENT = /^seg-(\d{16})\.log$/;
 
 export class Spool {
   readonly #opts: SpoolOptions;
@@ -61,10 +61,14 @@ export class Spool {
       .map((f) => SEGMENT.exec(f))
       .filter((m): m is RegExpExecArray => m !== null)
       .sort((a, b) => Number(a[1]) - Number(b[1]));
+    // Names never repeat across runs: they make the deduplication tokens, and a token reused
+    // within ClickHouse's window would silently drop the new segment's rows. Start from the
+    // clock (in µs), or past the newest leftover segment.
+    this.#seq = Date.now() * 1000;
     for (const m of existing) {
       const path = join(this.#opts.dir, m[0]);
       this.#push({ name: m[0].slice(0, -4), path, bytes: statSync(path).size });
-      this.#seq = Number(m[1]);
+      this.#seq = Math.max(this.#seq, Number(m[1]));
     }
     await this.#openActive();
     return [...this.#sealed];
@@ -199,7 +203,7 @@ export class Spool {
 
   async #openActive(): Promise<void> {
     this.#seq += 1;
-    const name = `seg-${String(this.#seq).padStart(12, '0')}`;
+    const name = `seg-${String(this.#seq).padStart(16, '0')}`;
     const path = join(this.#opts.dir, `${name}.log`);
     const fd = await openFd(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o600);
     this.#active = { fd, segment: { name, path, bytes: 0 } };

@@ -27,6 +27,9 @@ export interface BatchWriterOptions {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** A sink call still pending after this is treated as failed and retried (its writes are
+ *  idempotent), so one stuck call cannot hold the spool back for good. */
+const SINK_TIMEOUT_MS = 60_000;
 
 /**
  * Seals the spool's active segment every interval and drains sealed segments, oldest first,
@@ -108,7 +111,7 @@ export class BatchWriter {
         if (done.has(sink.name) || !this.#mayTry(sink.name)) continue;
         try {
           const parsed = await this.#parse(segment);
-          await sink.write(segment, parsed);
+          await withTimeout(sink.write(segment, parsed), SINK_TIMEOUT_MS, `${sink.name} sink took over ${SINK_TIMEOUT_MS} ms on ${segment.name}`);
           done.add(sink.name);
           this.#failing.delete(sink.name);
         } catch (err) {
@@ -161,4 +164,12 @@ export class BatchWriter {
     this.#o.metrics.sinkFailures.labels(sink).inc();
     this.#o.logger.warn({ err, sink, retryInMs: delay }, 'spool sink failed; will retry');
   }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

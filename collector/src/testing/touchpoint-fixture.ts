@@ -25,7 +25,14 @@ export async function startTestTouchpoint(env: Record<string, string> = {}, opts
     TOUCHPOINT_ROLES: 'collector',
     ...env,
   });
-  return startTouchpoint(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), ...opts });
+  const tp = await startTouchpoint(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' }), ...opts });
+  running.add(tp);
+  const close = tp.close;
+  tp.close = () => {
+    running.delete(tp);
+    return close();
+  };
+  return tp;
 }
 
 export function beacon(events: BeaconEvent[], over: Partial<Beacon> = {}): Beacon {
@@ -67,7 +74,20 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
   for (;;) {
     const v = await check();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${await diagnosis()}`);
     await sleep(stepMs);
   }
+}
+
+const running = new Set<Touchpoint>();
+
+/** What the ingest pipeline of each running test Touchpoint was doing, for a timed-out wait. */
+async function diagnosis(): Promise<string> {
+  let out = '';
+  for (const tp of running) {
+    const spool = tp.ingest?.spool;
+    const metrics = (await tp.registry.metrics()).split('\n').filter((l) => /^touchpoint_(spool|beacons_total|spool_sink|batch_rows_count)/.test(l));
+    out += `\n${tp.url}: spool ${spool?.bytes} bytes, ${spool?.sealed.length} sealed, writer healthy ${tp.ingest?.writer.healthy}\n  ${metrics.join('\n  ')}`;
+  }
+  return out;
 }

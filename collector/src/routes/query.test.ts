@@ -1,0 +1,298 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BeaconEvent } from '@touchpoint/protocol';
+import { buildApp } from '../app.ts';
+import { loadProjects } from '../projects.ts';
+import { quoteIdent } from '../storage/clickhouse.ts';
+import { ADMIN_TOKEN, beacon, postBeacon, startTestTouchpoint, vital, waitFor } from '../testing/touchpoint-fixture.ts';
+import type { Touchpoint } from '../touchpoint.ts';
+import queryRoutes from './query.ts';
+
+const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
+const MOBILE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+const SHOP = 'https://shop.example';
+
+let tp: Touchpoint;
+let api: FastifyInstance | undefined;
+let base: string;
+const t0 = Date.now();
+const from = t0 - 3600_000;
+const to = t0 + 600_000;
+const win = `from=${from}&to=${to}`;
+
+/**
+ * The query plugin on the test collector: through the collector's own app once app.ts registers
+ * it, until then on an app built the same way (admin auth, error mapping) over the same storage.
+ */
+async function queryApi(): Promise<string> {
+  if (tp.app.hasRoute({ method: 'GET', url: '/api/v1/projects/:project/timeseries' })) return tp.url;
+  const { registry: projects } = loadProjects(undefined);
+  const deps = { config: tp.config, storage: tp.storage, metrics: tp.metrics, logger: tp.logger, checks: {}, projects };
+  api = await buildApp({ ...deps, extraRoutes: [(app) => queryRoutes(app, deps)] });
+  await api.listen({ port: 0, host: '127.0.0.1' });
+  const address = api.server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
+
+async function get<T = Record<string, unknown>>(path: string, token: string | null = ADMIN_TOKEN) {
+  const res = await fetch(`${base}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function send(page: string, events: BeaconEvent[], opts: { ua?: string; country?: string; session?: string; customer?: string } = {}) {
+  const headers: Record<string, string> = { 'user-agent': opts.ua ?? DESKTOP };
+  if (opts.country) headers['x-country'] = opts.country;
+  const over = { page: `${SHOP}${page}`, ...(opts.session ? { session: opts.session } : {}), ...(opts.customer ? { customer: opts.customer } : {}) };
+  const res = await postBeacon(tp, beacon(events, over), { headers });
+  expect(res.status).toBe(204);
+}
+
+/** DateTime64(3, 'UTC') text. */
+const chTime = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const at = (msAgo = 0) => Date.now() - msAgo;
+const vitalWith = (name: 'LCP' | 'INP' | 'CLS', value: number, target = ''): BeaconEvent => ({
+  type: 'vital', at: at(), name, value, ...(target ? { attribution: { target, url: `${SHOP}/hero.jpg` } } : {}),
+});
+const checkout = (step: 'start' | 'step' | 'error' | 'complete', id: string, msAgo: number, extra: Record<string, unknown> = {}): BeaconEvent =>
+  ({ type: 'checkout', at: at(msAgo), step, id, ...extra }) as BeaconEvent;
+
+interface Pct { count: number; p50: number; p75: number; p95: number; p99: number }
+
+beforeAll(async () => {
+  tp = await startTestTouchpoint({ TOUCHPOINT_COUNTRY_HEADER: 'x-country', TOUCHPOINT_STUCK_AFTER: '2s' });
+  base = await queryApi();
+
+  // Known percentiles: LCP 1..100 ms on one path.
+  await send('/known', Array.from({ length: 100 }, (_, i) => vital('LCP', i + 1)));
+  // Breakdown: slower on mobile, and by country.
+  await send('/bd', Array.from({ length: 20 }, (_, i) => vital('LCP', 1000 + i)), { country: 'AU' });
+  await send('/bd', Array.from({ length: 20 }, (_, i) => vital('LCP', 3000 + i)), { ua: MOBILE, country: 'NZ' });
+  // Pass rate: four page loads on /cwv, two good.
+  await send('/cwv', [vitalWith('LCP', 2000), vitalWith('INP', 100), vitalWith('CLS', 0.05)], { session: 'cwv-good-1' });
+  await send('/cwv', [vitalWith('LCP', 3000, 'img.hero'), vitalWith('INP', 150, 'button#buy'), vitalWith('CLS', 0.05)], { session: 'cwv-slow-lcp', ua: MOBILE, country: 'NZ' });
+  await send('/cwv', [vitalWith('LCP', 2000)], { session: 'cwv-good-no-inp' });
+  await send('/cwv', [vitalWith('LCP', 2000), vitalWith('INP', 300), vitalWith('CLS', 0.01)], { session: 'cwv-slow-inp' });
+  // Errors: two page loads, three errors, two failed requests.
+  const nav = (): BeaconEvent => ({ type: 'nav', at: at(), dns: 1, tcp: 2, tls: 3, ttfb: 100, download: 10, domInteractive: 300, domComplete: 500, load: 600 });
+  await send('/err', [nav(), { type: 'error', at: at(), kind: 'js', message: 'x is undefined' }, { type: 'error', at: at(), kind: 'js', message: 'x is undefined' },
+    { type: 'http', at: at(), method: 'POST', url: 'https://api.pay.example/charge', status: 502, duration: 3000 }]);
+  await send('/err', [nav(), { type: 'error', at: at(), kind: 'promise', message: 'Payment failed' },
+    { type: 'http', at: at(), method: 'GET', url: 'https://cdn.example/a.js', status: 0, duration: 10 }]);
+  // Third parties.
+  const res = (host: string, bytes: number, p95: number): BeaconEvent => ({ type: 'resource', at: at(), host, count: 3, bytes, p95 });
+  await send('/tp', [res('cdn.example', 1000, 100), res('ads.example', 500, 900)]);
+  await send('/tp', [res('cdn.example', 1000, 120)]);
+  // Checkouts: co1 completes, co2 fails, co3 stops at shipping 10 s ago (stuck after 2 s).
+  await send('/checkout', [checkout('start', 'co1', 3000, { value: 100, currency: 'AUD' }), checkout('step', 'co1', 2000, { name: 'shipping' }),
+    checkout('step', 'co1', 1000, { name: 'payment' }), checkout('complete', 'co1', 0, { orderId: 'o1' })], { customer: 'cust-1' });
+  await send('/checkout', [checkout('start', 'co2', 3000, { value: 50, currency: 'AUD' }), checkout('step', 'co2', 2000, { name: 'shipping' }),
+    checkout('error', 'co2', 1000, { reason: 'payment_declined' })], { customer: 'cust-2' });
+  await send('/checkout', [checkout('start', 'co3', 20_000, { value: 70, currency: 'AUD' }), checkout('step', 'co3', 10_000, { name: 'shipping' })], { customer: 'cust-3' });
+
+  // Everything is queryable once the last beacon's rows are in.
+  await waitFor(async () => {
+    const r = await get<{ checkouts: number }>(`/api/v1/projects/demo/funnel?${win}`);
+    return r.body.checkouts === 3;
+  });
+  await waitFor(async () => {
+    const r = await get<{ rows: unknown[] }>(`/api/v1/projects/demo/breakdown?metric=LCP&by=path&${win}`);
+    return r.body.rows.length === 3;
+  });
+});
+
+afterAll(async () => {
+  await api?.close();
+  await tp?.close();
+});
+
+describe('timeseries', () => {
+  it('gives the known percentiles of LCP 1..100 ms', async () => {
+    const r = await get<{ bucket: number; points: (Pct & { t: number })[] }>(`/api/v1/projects/demo/timeseries?metric=LCP&path=/known&${win}`);
+    expect(r.status).toBe(200);
+    // one hour + 10 min in ≤ 300 points: one-minute buckets
+    expect(r.body.bucket).toBe(60);
+    // the seed may straddle a minute boundary; a one-hour bucket holds it all
+    const hourly = await get<{ bucket: number; points: (Pct & { t: number })[] }>(`/api/v1/projects/demo/timeseries?metric=LCP&path=/known&bucket=86400&${win}`);
+    expect(hourly.body.points).toHaveLength(1);
+    const p = hourly.body.points[0]!;
+    expect(p.count).toBe(100);
+    // t-digest: within a couple of ms of the exact 50.5 / 75.25 / 95.05
+    expect(Math.abs(p.p50 - 50.5)).toBeLessThanOrEqual(2);
+    expect(Math.abs(p.p75 - 75.25)).toBeLessThanOrEqual(2);
+    expect(Math.abs(p.p95 - 95.05)).toBeLessThanOrEqual(2);
+    expect(p.t % 86_400_000).toBe(0);
+    expect(r.body.points.reduce((s, x) => s + x.count, 0)).toBe(100);
+  });
+
+  it('buckets rows at known times', async () => {
+    const start = Date.UTC(2026, 0, 1, 0, 0, 0);
+    const db = quoteIdent(tp.storage.database);
+    await tp.storage.client.insert({
+      table: `${db}.vitals`,
+      format: 'JSONEachRow',
+      values: Array.from({ length: 20 }, (_, i) => ({
+        project: 'demo', event_time: chTime(start + i * 60_000), received_at: chTime(start + i * 60_000), session: `past-${i}`, customer: '', path: '/past',
+        device: 'desktop', browser: 'Chrome', os: 'Windows', country: 'AU', connection: '4g', name: 'INP', value: i * 10, rating: '',
+        navigation_type: '', target: '', attribution_url: '', phases: {},
+      })),
+    });
+    const r = await get<{ bucket: number; points: (Pct & { t: number })[] }>(`/api/v1/projects/demo/timeseries?metric=INP&bucket=300&from=${start}&to=${start + 3600_000}`);
+    expect(r.body.bucket).toBe(300);
+    expect(r.body.points.map((p) => [p.t - start, p.count])).toEqual([[0, 5], [300_000, 5], [600_000, 5], [900_000, 5]]);
+    expect(r.body.points[0]!.p50).toBeCloseTo(20, -1);
+    // a week in auto buckets: ≤ 300 points, so hours
+    const week = await get<{ bucket: number }>(`/api/v1/projects/demo/timeseries?metric=INP&from=${start}&to=${start + 7 * 86_400_000}`);
+    expect(week.body.bucket).toBe(3600);
+  });
+
+  it('filters by dimension values', async () => {
+    const mobile = await get<{ points: Pct[] }>(`/api/v1/projects/demo/timeseries?metric=LCP&bucket=86400&path=/bd&device=mobile&${win}`);
+    expect(mobile.body.points[0]).toMatchObject({ count: 20 });
+    expect(mobile.body.points[0]!.p50).toBeGreaterThanOrEqual(3000);
+    const nz = await get<{ points: Pct[] }>(`/api/v1/projects/demo/timeseries?metric=LCP&bucket=86400&country=NZ&${win}`);
+    expect(nz.body.points[0]!.count).toBe(21);
+  });
+});
+
+describe('breakdown', () => {
+  it('gives rows per value, slowest p75 first', async () => {
+    const r = await get<{ rows: (Pct & { value: string })[] }>(`/api/v1/projects/demo/breakdown?metric=LCP&by=device&path=/bd&${win}`);
+    expect(r.status).toBe(200);
+    expect(r.body.rows.map((x) => [x.value, x.count])).toEqual([['mobile', 20], ['desktop', 20]]);
+    expect(r.body.rows[0]!.p75).toBeGreaterThan(3000);
+    const paths = await get<{ rows: (Pct & { value: string })[] }>(`/api/v1/projects/demo/breakdown?metric=LCP&by=path&limit=2&${win}`);
+    expect(paths.body.rows.map((x) => x.value)).toEqual(['/bd', '/cwv']);
+  });
+});
+
+describe('vitals-pass-rate', () => {
+  it('counts page loads good on all three vitals', async () => {
+    const r = await get<Record<string, unknown>>(`/api/v1/projects/demo/vitals-pass-rate?path=/cwv&by=device&${win}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ pageLoads: 4, good: 2, passRate: 0.5, lcpGood: 3, inpGood: 3, clsGood: 4, thresholds: { LCP: 2500, INP: 200, CLS: 0.1 } });
+    expect(r.body.definition).toMatch(/page load/);
+    expect(r.body.rows).toEqual([
+      expect.objectContaining({ value: 'desktop', pageLoads: 3, good: 2 }),
+      expect.objectContaining({ value: 'mobile', pageLoads: 1, good: 0 }),
+    ]);
+  });
+});
+
+describe('errors', () => {
+  it('gives rates per page load, top messages and failing hosts', async () => {
+    const r = await get<Record<string, unknown>>(`/api/v1/projects/demo/errors?${win}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ pageLoads: 2, errors: 3, failedRequests: 2, errorRate: 1.5, failedRequestRate: 1 });
+    expect(r.body.topMessages).toEqual([
+      expect.objectContaining({ kind: 'js', message: 'x is undefined', count: 2, sessions: 1 }),
+      expect.objectContaining({ kind: 'promise', message: 'Payment failed', count: 1 }),
+    ]);
+    expect(r.body.topHosts).toEqual(expect.arrayContaining([
+      expect.objectContaining({ host: 'api.pay.example', count: 1, serverErrors: 1, network: 0 }),
+      expect.objectContaining({ host: 'cdn.example', count: 1, network: 1 }),
+    ]));
+  });
+});
+
+describe('third-parties', () => {
+  it('ranks hosts by bytes or by p95', async () => {
+    const bytes = await get<{ rows: { host: string; bytes: number; requests: number }[] }>(`/api/v1/projects/demo/third-parties?${win}`);
+    expect(bytes.body.rows.map((x) => [x.host, x.bytes, x.requests])).toEqual([['cdn.example', 2000, 6], ['ads.example', 500, 3]]);
+    const slow = await get<{ rows: { host: string }[] }>(`/api/v1/projects/demo/third-parties?sort=p95&${win}`);
+    expect(slow.body.rows[0]!.host).toBe('ads.example');
+  });
+});
+
+describe('funnel', () => {
+  it('gives steps with drop-off, stuck and failed checkouts, revenue at risk and a latency estimate', async () => {
+    const r = await get<Record<string, unknown> & { latencyEffect: { lcpP75: number; conversionLoss: number; estimate: boolean; revenueEffect: { value: number }[] } }>(
+      `/api/v1/projects/demo/funnel?${win}`,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ checkouts: 3, started: 3, completed: 1, failed: 1, stuck: 1, open: 0 });
+    expect(r.body.steps).toEqual([
+      { step: 'start', checkouts: 3, dropOff: null },
+      { step: 'shipping', checkouts: 3, dropOff: 0 },
+      { step: 'payment', checkouts: 1, dropOff: 0.6667 },
+      { step: 'complete', checkouts: 1, dropOff: 0 },
+    ]);
+    expect(r.body.revenue).toEqual([{ currency: 'AUD', completed: 100, failed: 50, stuck: 70, atRisk: 120 }]);
+    expect(r.body.problems).toEqual([
+      expect.objectContaining({ checkout: 'co3', status: 'stuck', value: 70, customer: 'cust-3', lastStep: 'shipping' }),
+      expect.objectContaining({ checkout: 'co2', status: 'failed', value: 50, reason: 'payment_declined' }),
+    ]);
+    const e = r.body.latencyEffect;
+    expect(e.estimate).toBe(true);
+    const expected = Math.min(0.5, Math.max(0, e.lcpP75 - 2500) / 10_000);
+    expect(e.conversionLoss).toBeCloseTo(expected, 3);
+    expect(e.revenueEffect[0]!.value).toBeCloseTo(100 * expected, 1);
+  });
+});
+
+describe('sessions', () => {
+  it('lists the slowest page loads with their LCP and INP elements', async () => {
+    const r = await get<{ sessions: Record<string, unknown>[] }>(`/api/v1/projects/demo/sessions?metric=LCP&path=/cwv&limit=2&${win}`);
+    expect(r.status).toBe(200);
+    expect(r.body.sessions).toHaveLength(2);
+    expect(r.body.sessions[0]).toMatchObject({
+      session: 'cwv-slow-lcp', path: '/cwv', device: 'mobile', browser: 'Safari', country: 'NZ', value: 3000,
+      target: 'img.hero', lcpTarget: 'img.hero', inpTarget: 'button#buy', lcp: 3000, inp: 150,
+    });
+  });
+});
+
+describe('projects', () => {
+  it('lists the projects to pick from', async () => {
+    const r = await get(`/api/v1/projects`);
+    expect(r.body).toEqual({ projects: [{ id: 'demo', name: 'demo' }] });
+  });
+});
+
+describe('bad requests', () => {
+  const now = Date.now();
+  const ok = `from=${now - 3600_000}&to=${now}`;
+  it.each([
+    ['no token', null, `/timeseries?metric=LCP&${ok}`, 401, 'TP_ERR_UNAUTHORIZED'],
+    ['a wrong token', 'nope', `/breakdown?metric=LCP&by=path&${ok}`, 401, 'TP_ERR_UNAUTHORIZED'],
+    ['a range over 92 days', undefined, `/timeseries?metric=LCP&from=${now - 93 * 86_400_000}&to=${now}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['to before from', undefined, `/funnel?from=${now}&to=${now - 1}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['no from', undefined, `/errors?to=${now}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an unknown metric', undefined, `/timeseries?metric=DROP&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an unknown dimension', undefined, `/breakdown?metric=LCP&by=secret&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a dimension as SQL', undefined, `/vitals-pass-rate?by=${encodeURIComponent('path) FROM system.tables --')}&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a limit over 100', undefined, `/sessions?limit=1000&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an odd bucket', undefined, `/timeseries?metric=LCP&bucket=7&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['too many buckets', undefined, `/timeseries?metric=LCP&bucket=60&from=${now - 30 * 86_400_000}&to=${now}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an unknown parameter', undefined, `/errors?${ok}&order=1`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a nav phase for sessions', undefined, `/sessions?metric=dns&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+  ] as const)('with %s answers %i', async (_name, token, path, status, code) => {
+    const res = await get(`/api/v1/projects/demo${path}`, token === undefined ? undefined : token);
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ statusCode: status, code });
+  });
+
+  it('404s an unknown project', async () => {
+    const res = await get(`/api/v1/projects/nope/funnel?${ok}`);
+    expect(res).toMatchObject({ status: 404, body: { code: 'TP_ERR_UNKNOWN_PROJECT' } });
+  });
+
+  it.each([
+    ['path', `' OR 1=1 --`],
+    ['device', `desktop' OR '1'='1`],
+    ['country', `AU'); DROP TABLE vitals; --`],
+    ['browser', `\\'; SELECT 1`],
+  ])('treats an injection attempt in %s as a value: 200 with no rows', async (dim, value) => {
+    const q = `${win}&${dim}=${encodeURIComponent(value)}`;
+    const ts = await get<{ points: unknown[] }>(`/api/v1/projects/demo/timeseries?metric=LCP&${q}`);
+    expect(ts).toMatchObject({ status: 200, body: { points: [] } });
+    const bd = await get<{ rows: unknown[] }>(`/api/v1/projects/demo/breakdown?metric=LCP&by=path&${q}`);
+    expect(bd).toMatchObject({ status: 200, body: { rows: [] } });
+    const pr = await get(`/api/v1/projects/demo/vitals-pass-rate?${q}`);
+    expect(pr).toMatchObject({ status: 200, body: { pageLoads: 0, passRate: null } });
+    const ss = await get(`/api/v1/projects/demo/sessions?${q}`);
+    expect(ss).toMatchObject({ status: 200, body: { sessions: [] } });
+    // and the tables are still there
+    const after = await get<{ points: Pct[] }>(`/api/v1/projects/demo/timeseries?metric=LCP&path=/known&bucket=86400&${win}`);
+    expect(after.body.points[0]!.count).toBe(100);
+  });
+});

@@ -63,10 +63,11 @@ it('stores every beacon it acknowledged when killed with SIGKILL under load', { 
   };
   const load = Promise.all(Array.from({ length: 16 }, (_, w) => worker(w)));
   await waitFor(async () => acked.length >= 1000, 120_000, 20);
+  const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGKILL');
   stop = true;
   await load;
-  await new Promise((r) => child.once('exit', r));
+  await exited;
 
   const port2 = await freePort();
   await startCollector(port2);

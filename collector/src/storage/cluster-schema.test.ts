@@ -85,6 +85,8 @@ describe('cluster schema', () => {
     expect(drop).toHaveLength(2);
     for (const s of [...add, ...ttl, ...drop]) await format(s);
     expect(() => toCluster('INSERT INTO `db`.things VALUES (1)', seen)).toThrow(ClusterSchemaError);
+    toCluster('CREATE TABLE IF NOT EXISTS `db`.more (n UInt8) ENGINE = MergeTree ORDER BY n', seen);
+    expect(() => toCluster('ALTER TABLE `db`.more ADD COLUMN m UInt8, ADD INDEX i m TYPE minmax', seen)).toThrow(/split it/);
     expect(() => toCluster('CREATE MATERIALIZED VIEW `db`.v ENGINE = MergeTree ORDER BY x AS SELECT 1 AS x', seen)).toThrow(/without TO/);
   });
 

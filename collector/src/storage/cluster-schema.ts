@@ -104,8 +104,10 @@ export function toCluster(statement: string, localTables: Set<string>, opts: Clu
     if (!localTables.has(name)) return [`ALTER TABLE ${dbPart}.${namePart} ${onCluster}${rest}`];
     const onLocal = `ALTER TABLE ${dbPart}.${quote(`${name}_local`)} ${onCluster}${rest}`;
     // Column changes must reach the Distributed table too; indexes, TTLs, settings live on the data.
-    const columnOnly = /^\s*((ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b[\s\S]*?)(,\s*(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b[\s\S]*?)*$/i.test(rest);
-    return columnOnly ? [onLocal, `ALTER TABLE ${dbPart}.${quote(name)} ${onCluster}${rest}`] : [onLocal];
+    const columns = /\b(ADD|DROP|MODIFY|RENAME|COMMENT)\s+COLUMN\b/i.test(rest);
+    const dataOnly = /\b(INDEX|PROJECTION|TTL|SETTING|CONSTRAINT|DELETE|UPDATE|MATERIALIZE|PARTITION)\b/i.test(rest);
+    if (columns && dataOnly) throw new ClusterSchemaError(`ALTER of ${name} mixes column changes with data-only ones: split it into two ALTERs`, sql);
+    return columns ? [onLocal, `ALTER TABLE ${dbPart}.${quote(name)} ${onCluster}${rest}`] : [onLocal];
   }
 
   const drop = new RegExp(String.raw`^DROP\s+(TABLE|VIEW)\s+(IF\s+EXISTS\s+)?${REF}`, 'i').exec(sql);

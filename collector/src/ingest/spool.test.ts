@@ -68,3 +68,22 @@ describe('Spool segment names', () => {
     await second.spool.close();
   });
 });
+
+describe('Spool under continuous appends', () => {
+  it('seals on request while appends never stop', async () => {
+    const { spool } = await open(tempDir('spool-busy'));
+    let stop = false;
+    const writers = Array.from({ length: 8 }, async () => {
+      while (!stop) await spool.append('b\t[1]\n', 1);
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 3; i++) {
+      await spool.seal();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    stop = true;
+    await Promise.all(writers);
+    expect(spool.sealed.length).toBeGreaterThanOrEqual(3);
+    await spool.close();
+  });
+});

@@ -41,7 +41,7 @@ export class Spool {
   #pendingLines = 0;
   #waiters: { resolve: (segment: string) => void; reject: (e: Error) => void }[] = [];
   #running = false;
-  #idleWaiters: (() => void)[] = [];
+  #sealWaiters: (() => void)[] = [];
   #sealRequested = false;
   #lastSync = 0;
   #sealedBytes = 0;
@@ -97,12 +97,15 @@ export class Spool {
     return done;
   }
 
-  /** Seals the active segment (if it holds anything) so the writer can take it. */
+  /**
+   * Seals the active segment (if it holds anything) so the writer can take it. Resolves once
+   * what was appended before the call is in a sealed segment, even while appends go on.
+   */
   seal(): Promise<void> {
     this.#sealRequested = true;
-    const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    const sealed = new Promise<void>((resolve) => this.#sealWaiters.push(resolve));
     this.#kick();
-    return idle;
+    return sealed;
   }
 
   /** Forgets a segment every sink has stored. */
@@ -142,9 +145,6 @@ export class Spool {
     for (;;) {
       if (this.#pending.length === 0 && !this.#sealRequested) {
         this.#running = false;
-        const idle = this.#idleWaiters;
-        this.#idleWaiters = [];
-        for (const resolve of idle) resolve();
         return;
       }
       try {
@@ -152,20 +152,24 @@ export class Spool {
         if (wait > 0 && this.#pending.length > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.#pending.length > 0) await this.#writeGroup();
         const active = this.#active;
-        if (!active) {
-          this.#sealRequested = false;
-        } else if (active.segment.bytes > 0 && (this.#sealRequested || active.segment.bytes >= this.#opts.segmentMaxBytes)) {
+        if (active && active.segment.bytes > 0 && (this.#sealRequested || active.segment.bytes >= this.#opts.segmentMaxBytes)) {
           await this.#rotate();
-          this.#sealRequested = false;
-        } else if (active.segment.bytes === 0) {
-          this.#sealRequested = false;
         }
+        if (this.#sealRequested) this.#sealDone();
       } catch (err) {
         // Rotation failed (e.g. disk full): waiters of the next group get the error from its write.
-        this.#sealRequested = false;
+        this.#sealDone();
         this.onError(err as Error);
       }
     }
+  }
+
+  /** A requested seal is handled: whatever was appended before it is in a sealed segment. */
+  #sealDone(): void {
+    this.#sealRequested = false;
+    const waiters = this.#sealWaiters;
+    this.#sealWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   async #writeGroup(): Promise<void> {

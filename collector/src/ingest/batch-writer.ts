@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { TableCode } from '../storage/event-tables.ts';
 import { EVENT_TABLES } from '../storage/event-tables.ts';
 import type { Metrics } from '../metrics.ts';
-import { readSegment, type Segment, type Spool } from './spool.ts';
+import type { Segment, Spool } from './spool.ts';
 
 /** Where a sealed segment's lines go. A segment is released once every sink has taken it. */
 export interface Sink {
@@ -135,7 +135,7 @@ export class BatchWriter {
     if (this.#cache?.segment === segment) return this.#cache.parsed;
     const grouped = new Map<TableCode, string[]>();
     const signals: string[] = [];
-    for (const line of await readSegment(segment.path)) {
+    for (const line of await this.#o.spool.lines(segment)) {
       const code = line[0] as string;
       const row = line.slice(2);
       if (code === 's') signals.push(row);

@@ -17,6 +17,9 @@ describe('Spool', () => {
     expect(spool.sealed).toHaveLength(1);
     const lines = await readSegment(spool.sealed[0]!.path);
     expect(lines).toHaveLength(100);
+    // The writer gets the same lines from memory as a replay gets from the file.
+    expect(spool.sealed[0]!.records).toBeDefined();
+    expect(await spool.lines(spool.sealed[0]!)).toEqual(lines);
     // Far fewer commit lines than appends: one fsync served many beacons.
     const text = (await import('node:fs')).readFileSync(spool.sealed[0]!.path, 'utf8');
     expect(text.split('\n').filter((l) => l.startsWith('#')).length).toBeLessThan(50);

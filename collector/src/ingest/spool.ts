@@ -28,7 +28,13 @@ export interface Segment {
   name: string;
   path: string;
   bytes: number;
+  /** The committed records, still in memory: the writer reads the file only when they are gone
+   *  (a replay, or memory over the cap while storage is down). */
+  records?: string[];
 }
+
+/** Sealed segments keep their records in memory up to this total; beyond it, the disk copy serves. */
+const IN_MEMORY_BYTES = 64 * 1024 * 1024;
 
 const SEGMENT = /^seg-(\d{16})\.log$/;
 
@@ -45,6 +51,7 @@ export class Spool {
   #sealRequested = false;
   #lastSync = 0;
   #sealedBytes = 0;
+  #inMemoryBytes = 0;
   #closed = false;
   /** Called when a segment is sealed and ready to be drained. */
   onSealed: () => void = () => {};
@@ -114,6 +121,10 @@ export class Spool {
     if (i < 0) return;
     this.#sealed.splice(i, 1);
     this.#sealedBytes -= segment.bytes;
+    if (segment.records) {
+      this.#inMemoryBytes -= segment.bytes;
+      delete segment.records;
+    }
     await unlink(segment.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
@@ -176,7 +187,8 @@ export class Spool {
     const active = this.#active;
     if (!active) throw new Error('spool is not open');
     this.#lastSync = Date.now();
-    const group = this.#pending.join('') + `#${this.#pendingLines}\n`;
+    const body = this.#pending.join('');
+    const group = body + `#${this.#pendingLines}\n`;
     const waiters = this.#waiters;
     this.#pending = [];
     this.#pendingLines = 0;
@@ -186,6 +198,7 @@ export class Spool {
       // once the data is on disk (a separate fdatasync would be a second trip).
       const written = await writeString(active.fd, group);
       active.segment.bytes += written;
+      active.segment.records?.push(body);
       for (const w of waiters) w.resolve(active.segment.name);
     } catch (err) {
       for (const w of waiters) w.reject(err as Error);
@@ -210,12 +223,24 @@ export class Spool {
     const name = `seg-${String(this.#seq).padStart(16, '0')}`;
     const path = join(this.#opts.dir, `${name}.log`);
     const fd = await openFd(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o600);
-    this.#active = { fd, segment: { name, path, bytes: 0 } };
+    this.#active = { fd, segment: { name, path, bytes: 0, records: [] } };
   }
 
   #push(segment: Segment): void {
+    if (segment.records) {
+      if (this.#inMemoryBytes + segment.bytes > IN_MEMORY_BYTES) delete segment.records;
+      else this.#inMemoryBytes += segment.bytes;
+    }
     this.#sealed.push(segment);
     this.#sealedBytes += segment.bytes;
+  }
+
+  /** The segment's lines: from memory when it still has them, else from the file. */
+  async lines(segment: Segment): Promise<string[]> {
+    if (!segment.records) return readSegment(segment.path);
+    const lines = segment.records.join('').split('\n');
+    lines.pop(); // every record ends in \n
+    return lines;
   }
 }
 

@@ -11,10 +11,11 @@ const EMAIL = /[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const CARD = /\b\d(?:[ -]?\d){12,18}\b/g;
 /** Printed like a card (4-4-4-…): a card even when the checksum fails. */
 const GROUPED = /^\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}$/;
-const SECRET_PARAM = /([?&;#][\w.-]*(?:token|password|passwd|pwd|secret|auth|session|sid|jwt|apikey|api_key|key|code|signature|sig|otp|pin)[\w.-]*)=[^&#;\s"'<>]*/gi;
+const SECRET_PARAM = /([?&;#][\w.-]*(?:token|password|passwd|pwd|secret|auth|session|sid|jwt|apikey|api_key|key|code|signature|sig|otp|pin)[\w.-]*)=[^&#;:\s"'<>]*/gi;
 const BEARER = /\b(Bearer|Basic)\s+[\w.~+/=-]{8,}/g;
 
-/** Ungrouped digit runs must pass Luhn: timestamps and order numbers only look long. */
+/** Ungrouped digit runs must look like a card number: a 2–6 first digit (no card network
+ *  issues 1: epoch-ms timestamps start with it) and a valid Luhn checksum. */
 function luhn(digits: string): boolean {
   let sum = 0;
   let odd = false;
@@ -30,7 +31,7 @@ function luhn(digits: string): boolean {
 export function scrub(s: string, max = 2048): string {
   return s
     .replace(EMAIL, '[email]')
-    .replace(CARD, (m) => (GROUPED.test(m) || luhn(m) ? '[card]' : m))
+    .replace(CARD, (m) => (GROUPED.test(m) || (/^[2-6]/.test(m) && luhn(m)) ? '[card]' : m))
     .replace(SECRET_PARAM, '$1=[redacted]')
     .replace(BEARER, '$1 [redacted]')
     .slice(0, max);

@@ -19,13 +19,16 @@ export const REDACTED = '[redacted]';
 export function scrub(text: string): string {
   let out = text;
   if (out.includes('@')) out = out.replace(EMAIL, '[email]');
-  if (/\d{4}/.test(out)) out = out.replace(CARD, (m) => (GROUPED_LIKE_A_CARD.test(m) || luhn(m) ? '[card]' : m));
+  if (/\d{4}/.test(out)) out = out.replace(CARD, (m) => (GROUPED_LIKE_A_CARD.test(m) || (/^[2-6]/.test(m) && luhn(m)) ? '[card]' : m));
   if (out.includes('=')) out = out.replace(SECRET_PARAM, `$1=${REDACTED}`);
   if (out.includes('Bearer') || out.includes('Basic')) out = out.replace(BEARER, `$1 ${REDACTED}`);
   return out;
 }
 
-/** For ungrouped digit runs, Luhn keeps timestamps and order numbers that merely look long. */
+/**
+ * Ungrouped digit runs must look like a card number: a 2–6 first digit (no card network issues
+ * 1, and epoch-ms timestamps start with it: one in ten would pass Luhn) and a valid checksum.
+ */
 function luhn(candidate: string): boolean {
   let sum = 0;
   let double = false;

@@ -3,6 +3,9 @@ import { errorBody, TouchpointError } from './errors.ts';
 import { addAdminAuth } from './plugins/admin-auth.ts';
 import agentScriptRoutes from './routes/agent-script.ts';
 import beaconRoutes from './routes/beacon.ts';
+import dashboardsRoutes from './routes/dashboards.ts';
+import liveRoutes from './routes/live.ts';
+import queryRoutes from './routes/query.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
 import summaryRoutes from './routes/summary.ts';
@@ -66,7 +69,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (collector) {
     await app.register(beaconRoutes, collector);
     await app.register(summaryRoutes, collector);
+    await app.register(queryRoutes, collector);
+    await app.register(liveRoutes, collector);
     await app.register(agentScriptRoutes);
+    await app.register(dashboardsRoutes);
   }
   for (const routes of extraRoutes) await app.register(routes);
   return app;

@@ -137,7 +137,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
         await spool.close();
       });
       checks.spool = async () => writer.healthy;
-      collector = { config, storage, metrics, logger, checks, projects, spool, signals, validator: createBeaconValidator() };
+      collector = { config, storage, metrics, logger, checks, projects, spool, signals, redisUrl, validator: createBeaconValidator() };
       ingest = { spool, writer, queue };
     }
 

@@ -22,5 +22,7 @@ export interface RouteDeps extends HealthDeps {
   projects: ProjectRegistry;
   spool: Spool;
   signals: SignalForwarder;
+  /** For the live view's fan-in across collectors (Redis pub/sub). */
+  redisUrl: string;
   validator: BeaconValidator;
 }

@@ -3,7 +3,7 @@
  * families) spread over the last 24 h into a temporary embedded ClickHouse, generated inside the
  * engine with INSERT … SELECT … FROM numbers(), then times the dashboards' typical queries.
  *
- *   node --import tsx collector/src/storage/query.bench.ts [--vitals 10000000] [--runs 15] [--out file.json]
+ *   node --import tsx collector/src/storage/query.bench.ts [--vitals 10000000] [--runs 15] [--out file.json] [--keep | --reuse DIR]
  *
  * Prints a table (p50/p95 ms per query) and writes the figures as JSON (--out, default
  * $TMPDIR/touchpoint-query-bench.json). The goal from issue 5: typical queries under 100 ms.
@@ -22,6 +22,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '15' },
     out: { type: 'string', default: join(tmpdir(), 'touchpoint-query-bench.json') },
     keep: { type: 'boolean', default: false },
+    /** Reuse a data dir left by --keep: skips the 2–3 minutes of seeding. */
+    reuse: { type: 'string' },
   },
 });
 const VITALS = Number(args.vitals);
@@ -31,8 +33,9 @@ const DAY = 86_400_000;
 /** One insert per this many rows: keeps the engine's memory flat while the rollup views run. */
 const CHUNK = 1_000_000;
 
-const end = Date.now();
-const start = end - DAY;
+/** The seeded day; with --reuse, the day that was seeded (the newest vital closes it). */
+let end = Date.now();
+let start = end - DAY;
 
 /**
  * Shared generator pieces: row `number` of a table of {total} rows, spread evenly over the day;
@@ -125,13 +128,22 @@ async function time(name: string, fn: () => Promise<unknown>): Promise<Result> {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'tp-query-bench-'));
+  const dir = args.reuse ?? mkdtempSync(join(tmpdir(), 'tp-query-bench-'));
   const storage = await openClickHouse({ dataDir: dir, database: 'bench' });
   try {
-    await migrate(storage);
-    process.stdout.write(`seeding ${VITALS.toLocaleString()} vitals over 24 h into ${dir} …\n`);
-    const seeded = await seed(storage);
-    process.stdout.write(`seeded in ${(seeded.seedMs! / 1000).toFixed(1)} s: ${JSON.stringify(seeded)}\n`);
+    let seeded: Record<string, number> = { reused: 1 };
+    if (!args.reuse) {
+      await migrate(storage);
+      process.stdout.write(`seeding ${VITALS.toLocaleString()} vitals over 24 h into ${dir} …\n`);
+      seeded = await seed(storage);
+      process.stdout.write(`seeded in ${(seeded.seedMs! / 1000).toFixed(1)} s: ${JSON.stringify(seeded)}\n`);
+    }
+    if (args.reuse) {
+      const rs = await storage.client.query({ query: `SELECT toUnixTimestamp64Milli(max(received_at)) AS t FROM bench.vitals`, format: 'JSONEachRow' });
+      const [{ t } = { t: String(end) }] = await rs.json<{ t: string }>();
+      end = Number(t) + 1;
+      start = end - DAY;
+    }
     const rollupRows = await storage.client.query({ query: `SELECT count() AS n FROM bench.timings_1m`, format: 'JSONEachRow' });
     const [{ n } = { n: '0' }] = await rollupRows.json<{ n: string }>();
 
@@ -162,7 +174,7 @@ async function main() {
     process.stdout.write(`\n| query | p50 ms | p95 ms |\n| --- | ---: | ---: |\n${results.map((r) => `| ${r.name} | ${r.p50} | ${r.p95} |`).join('\n')}\n\nwritten to ${args.out}\n`);
   } finally {
     await storage.close();
-    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+    if (!args.keep && !args.reuse) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,94 @@
+// @ts-check
+/** Boot: sign in, then the top bar (project, range, view) and the view the URL hash names. */
+import { api, token, Unauthorized } from './lib/api.js';
+import { h } from './lib/dom.js';
+import { navigate, RANGES, readState } from './lib/state.js';
+import { renderMarketer } from './views/marketer.js';
+import { renderSignIn } from './views/sign-in.js';
+import { renderSre } from './views/sre.js';
+import { startLiveStrip } from './views/live-strip.js';
+
+const main = /** @type {HTMLElement} */ (document.getElementById('main'));
+const top = /** @type {HTMLElement} */ (document.querySelector('header.top'));
+const projectSel = /** @type {HTMLSelectElement} */ (document.getElementById('project'));
+const rangeSel = /** @type {HTMLSelectElement} */ (document.getElementById('range'));
+const live = /** @type {HTMLElement} */ (document.getElementById('live'));
+
+/** @type {{ id: string, name: string }[]} */
+let projects = [];
+/** @type {(() => void) | undefined} */
+let stopLive;
+let renderSeq = 0;
+
+async function signedIn() {
+  try {
+    projects = /** @type {{ projects: { id: string, name: string }[] }} */ (await api('projects')).projects;
+  } catch (err) {
+    if (err instanceof Unauthorized) return showSignIn('That token was not accepted.');
+    throw err;
+  }
+  top.hidden = false;
+  projectSel.replaceChildren(...projects.map((p) => h('option', { value: p.id }, p.name)));
+  rangeSel.replaceChildren(...Object.keys(RANGES).map((r) => h('option', { value: r }, `last ${r}`)));
+  window.addEventListener('hashchange', render);
+  await render();
+}
+
+/** @param {string} [message] */
+function showSignIn(message) {
+  stopLive?.();
+  stopLive = undefined;
+  token.clear();
+  top.hidden = true;
+  live.hidden = true;
+  window.removeEventListener('hashchange', render);
+  renderSignIn(main, message, async (t) => {
+    token.set(t);
+    await signedIn();
+  });
+}
+
+async function render() {
+  const seq = ++renderSeq;
+  const s = readState();
+  const project = s.params.get('project') ?? projects[0]?.id ?? '';
+  if (!s.params.get('project') && project) return navigate({ set: { project } });
+  projectSel.value = project;
+  rangeSel.value = s.params.get('range') ?? '24h';
+  for (const a of top.querySelectorAll('nav a')) a.classList.toggle('on', a.getAttribute('data-view') === s.view);
+  if (s.view === 'sre') {
+    if (live.dataset.project !== project) {
+      stopLive?.();
+      live.dataset.project = project;
+      stopLive = startLiveStrip(live, project, token.get() ?? '');
+    }
+    live.hidden = false;
+  } else {
+    live.hidden = true;
+  }
+  main.setAttribute('aria-busy', 'true');
+  try {
+    const view = s.view === 'marketer' ? renderMarketer : renderSre;
+    await view(main, project, s.params, () => seq !== renderSeq);
+  } catch (err) {
+    if (err instanceof Unauthorized) return showSignIn('Your session ended: sign in again.');
+    main.replaceChildren(h('p.err', null, `Could not load the figures: ${/** @type {Error} */ (err).message}`));
+  } finally {
+    if (seq === renderSeq) main.setAttribute('aria-busy', 'false');
+  }
+}
+
+projectSel.addEventListener('change', () => navigate({ set: { project: projectSel.value, path: null, device: null, browser: null, country: null, connection: null } }));
+rangeSel.addEventListener('change', () => navigate({ set: { range: rangeSel.value } }));
+// Switching view keeps project, range and filters: only the part before `?` changes.
+for (const a of top.querySelectorAll('nav a')) {
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    navigate({ view: a.getAttribute('data-view') === 'marketer' ? 'marketer' : 'sre' });
+  });
+}
+document.getElementById('refresh')?.addEventListener('click', () => void render());
+document.getElementById('sign-out')?.addEventListener('click', () => showSignIn());
+
+if (token.get()) void signedIn();
+else showSignIn();

@@ -1,0 +1,41 @@
+// @ts-check
+/**
+ * What the screen shows lives in the URL hash (`#sre?project=demo&range=24h&metric=LCP`), so a
+ * link or a reload shows the same thing. The admin token never goes there: sessionStorage only.
+ */
+
+export const RANGES = /** @type {const} */ ({ '15m': 15 * 60e3, '1h': 3600e3, '6h': 6 * 3600e3, '24h': 86400e3, '7d': 7 * 86400e3, '30d': 30 * 86400e3, '90d': 90 * 86400e3 });
+export const FILTERS = ['path', 'device', 'browser', 'country', 'connection'];
+
+/** @typedef {{ view: 'sre' | 'marketer', params: URLSearchParams }} State */
+
+/** @returns {State} */
+export function readState() {
+  const raw = location.hash.replace(/^#/, '');
+  const [view, query = ''] = raw.split('?');
+  const params = new URLSearchParams(query);
+  params.delete('token'); // never kept, whatever a pasted link carries
+  return { view: view === 'marketer' ? 'marketer' : 'sre', params };
+}
+
+/**
+ * @param {{ view?: 'sre' | 'marketer', set?: Record<string, string | null> }} change
+ */
+export function navigate(change) {
+  const s = readState();
+  const view = change.view ?? s.view;
+  for (const [k, v] of Object.entries(change.set ?? {})) {
+    if (v === null || v === '') s.params.delete(k);
+    else s.params.set(k, v);
+  }
+  const q = s.params.toString();
+  location.hash = q ? `${view}?${q}` : view;
+}
+
+/** The query window of a state: [now - range, now). @param {URLSearchParams} p */
+export function windowOf(p) {
+  const range = /** @type {keyof typeof RANGES} */ (p.get('range') ?? '24h');
+  const span = RANGES[range] ?? RANGES['24h'];
+  const to = Date.now();
+  return { from: Math.floor(to - span), to, range };
+}

@@ -1,0 +1,132 @@
+// @ts-check
+/**
+ * Marketer view, in plain words: how many checkouts got through, where people dropped out,
+ * which checkouts failed or got stuck and the money in them, what outreach brought back
+ * compared with the holdout, and an estimate of what slow pages cost.
+ */
+import { projectApi } from '../lib/api.js';
+import { card, h, table } from '../lib/dom.js';
+import { fmtInt, fmtMetric, fmtMoney, fmtPct, fmtTime } from '../lib/format.js';
+import { windowOf } from '../lib/state.js';
+
+/**
+ * @param {HTMLElement} main
+ * @param {string} project
+ * @param {URLSearchParams} p
+ * @param {() => boolean} stale
+ */
+export async function renderMarketer(main, project, p, stale) {
+  const { from, to } = windowOf(p);
+  /** @type {Promise<import('../lib/types.js').Funnel>} */
+  const funnelAsk = projectApi(project, 'funnel', { from, to, limit: 50 });
+  /** @type {Promise<import('../lib/types.js').Outreach | { error: string }>} */
+  const outreachAsk = projectApi(project, 'outreach', { from, to, limit: 50 }).catch((/** @type {Error} */ err) => ({ error: err.message }));
+  const [funnel, outreach] = await Promise.all([funnelAsk, outreachAsk]);
+  if (stale()) return;
+
+  const revenue = funnel.revenue;
+  const atRisk = revenue.filter((r) => r.atRisk > 0);
+  const conversion = funnel.started ? funnel.completed / funnel.started : null;
+  const maxStep = Math.max(1, ...funnel.steps.map((s) => s.checkouts));
+  const stuckFor = funnel.stuckAfterMs >= 60000 ? `${Math.round(funnel.stuckAfterMs / 60000)} min` : `${Math.round(funnel.stuckAfterMs / 1000)} s`;
+  const effect = funnel.latencyEffect;
+
+  const view = h(
+    'section',
+    { 'data-view': 'marketer', 'data-from': from, 'data-to': to },
+    h(
+      'div.cards',
+      null,
+      card('started', 'Checkouts started', fmtInt(funnel.started), { raw: funnel.started }),
+      card('completed', 'Checkouts completed', fmtInt(funnel.completed), { raw: funnel.completed, sub: `${fmtPct(conversion)} of started` }),
+      card('failed', 'Checkouts that failed', fmtInt(funnel.failed), { raw: funnel.failed, cls: funnel.failed ? 'poor' : '' }),
+      card('stuck', `Stuck (no progress for ${stuckFor})`, fmtInt(funnel.stuck), { raw: funnel.stuck, cls: funnel.stuck ? 'needs-improvement' : '' }),
+      card('atRisk', 'Money in failed or stuck checkouts', atRisk.length ? atRisk.map((r) => fmtMoney(r.atRisk, r.currency)).join(' · ') : '0', {
+        raw: atRisk.map((r) => `${r.currency}:${r.atRisk}`).join(','),
+      }),
+      card(
+        'latencyEffect',
+        'Estimated revenue lost to slow pages',
+        effect.conversionLoss > 0 ? effect.revenueEffect.map((r) => fmtMoney(r.value, r.currency)).join(' · ') : 'none',
+        { raw: effect.conversionLoss, sub: `estimate: LCP p75 ${fmtMetric('LCP', effect.lcpP75)}, ~1 % fewer checkouts per 100 ms above 2.5 s` },
+      ),
+    ),
+    h('h2', null, 'Checkout funnel'),
+    h(
+      'div.panel.funnel',
+      null,
+      table(
+        [
+          { label: 'step', value: (s) => s.step },
+          { label: 'checkouts', num: true, value: (s) => fmtInt(s.checkouts) },
+          { label: 'lost since previous step', num: true, value: (s) => (s.dropOff === null ? '' : fmtPct(s.dropOff)) },
+          {
+            label: '',
+            value: (s) => {
+              const bar = h('div.bar');
+              bar.style.width = `${Math.round((s.checkouts / maxStep) * 300)}px`;
+              return bar;
+            },
+          },
+        ],
+        funnel.steps,
+        { testid: 'funnel' },
+      ),
+    ),
+    h('h2', null, 'Failed and stuck checkouts (largest first)'),
+    h(
+      'div.panel',
+      null,
+      table(
+        [
+          { label: 'status', value: (r) => h(`span.${r.status === 'failed' ? 'poor' : 'needs-improvement'}`, null, r.status) },
+          { label: 'value', num: true, value: (r) => fmtMoney(r.value, r.currency) },
+          { label: 'customer', value: (r) => r.customer || '(anonymous)' },
+          { label: 'last step', value: (r) => r.lastStep },
+          { label: 'reason', value: (r) => r.reason || '–' },
+          { label: 'last activity', value: (r) => fmtTime(r.lastAt) },
+          { label: 'checkout', value: (r) => r.checkout },
+        ],
+        funnel.problems,
+        { testid: 'problems', empty: 'No failed or stuck checkouts in this range.' },
+      ),
+    ),
+    h('h2', null, 'Outreach: who we contacted and who came back'),
+    outreachPanel(outreach),
+  );
+  main.replaceChildren(view);
+}
+
+/** @param {import('../lib/types.js').Outreach | { error: string }} o */
+function outreachPanel(o) {
+  if ('error' in o) return h('div.panel', null, h('p.muted', null, `Outreach is not available: ${o.error}`));
+  const t = o.totals;
+  return h(
+    'div',
+    null,
+    h(
+      'div.cards',
+      null,
+      card('contacted', 'Customers contacted', fmtInt(t.contacted), { raw: t.contacted }),
+      card('completedAfterContact', 'Completed within 24 h of contact', fmtInt(t.completedAfterContact), { raw: t.completedAfterContact, sub: t.contacted ? `${fmtPct(t.completedAfterContact / t.contacted)} of contacted` : '' }),
+      card('holdout', 'Holdout (deliberately not contacted)', fmtInt(t.holdout), { raw: t.holdout, sub: t.holdout ? `${fmtInt(t.completedInHoldout)} completed anyway` : '' }),
+      card('lift', 'Lift over the holdout', t.lift === null ? 'no holdout yet' : `${t.lift >= 0 ? '+' : ''}${(t.lift * 100).toFixed(1)} pts`, { raw: t.lift, cls: t.lift !== null && t.lift > 0 ? 'good' : '' }),
+    ),
+    h(
+      'div.panel',
+      null,
+      table(
+        [
+          { label: 'when', value: (r) => fmtTime(r.at) },
+          { label: 'customer', value: (r) => r.customer },
+          { label: 'why', value: (r) => r.reason },
+          { label: 'channel', value: (r) => r.channel },
+          { label: 'decision', value: (r) => (r.status === 'skipped' ? `skipped (${r.skipReason ?? ''})` : r.status) },
+          { label: 'came back', value: (r) => (r.completedAfter ? h('span.good', null, 'yes') : 'no') },
+        ],
+        o.incidents,
+        { testid: 'outreach', empty: 'No outreach in this range.' },
+      ),
+    ),
+  );
+}

@@ -44,9 +44,6 @@ export interface SpoolConfig {
   flushIntervalMs: number;
   /** TOUCHPOINT_SEGMENT_MAX_BYTES (32 MiB): a segment is sealed early when it grows past this. */
   segmentMaxBytes: number;
-  /** TOUCHPOINT_SPOOL_COMMIT_MS (0): minimum time between two spool syncs, to trade ack latency
-   *  for fewer syncs. 0: a group still forms from whatever arrives while the previous sync runs. */
-  commitIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -71,7 +68,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: int(env, 'TOUCHPOINT_SPOOL_MAX_BYTES', 1024 ** 3, 4096, Number.MAX_SAFE_INTEGER),
       flushIntervalMs: int(env, 'TOUCHPOINT_FLUSH_INTERVAL_MS', 1000, 10, 60_000),
       segmentMaxBytes: int(env, 'TOUCHPOINT_SEGMENT_MAX_BYTES', 32 * 1024 ** 2, 1024, 1024 ** 3),
-      commitIntervalMs: int(env, 'TOUCHPOINT_SPOOL_COMMIT_MS', 0, 0, 100),
     },
     logLevel: env.LOG_LEVEL || 'info',
     env,

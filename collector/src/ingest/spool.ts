@@ -19,9 +19,6 @@ export interface SpoolOptions {
   maxBytes: number;
   /** A segment is sealed early when it grows past this. */
   segmentMaxBytes: number;
-  /** Minimum time between the starts of two syncs (ms): caps syncs per second, so at high
-   *  rates groups grow instead of the kernel's per-sync cost multiplying. 0 = sync back to back. */
-  commitIntervalMs?: number;
 }
 
 export interface Segment {
@@ -49,7 +46,6 @@ export class Spool {
   #running = false;
   #sealWaiters: (() => void)[] = [];
   #sealRequested = false;
-  #lastSync = 0;
   #sealedBytes = 0;
   #inMemoryBytes = 0;
   #closed = false;
@@ -159,8 +155,6 @@ export class Spool {
         return;
       }
       try {
-        const wait = this.#lastSync + (this.#opts.commitIntervalMs ?? 0) - Date.now();
-        if (wait > 0 && this.#pending.length > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.#pending.length > 0) await this.#writeGroup();
         const active = this.#active;
         if (active && active.segment.bytes > 0 && (this.#sealRequested || active.segment.bytes >= this.#opts.segmentMaxBytes)) {
@@ -186,7 +180,6 @@ export class Spool {
   async #writeGroup(): Promise<void> {
     const active = this.#active;
     if (!active) throw new Error('spool is not open');
-    this.#lastSync = Date.now();
     const body = this.#pending.join('');
     const group = body + `#${this.#pendingLines}\n`;
     const waiters = this.#waiters;

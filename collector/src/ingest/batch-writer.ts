@@ -1,21 +1,12 @@
 import type { Logger } from 'pino';
-import type { TableCode } from '../storage/event-tables.ts';
-import { EVENT_TABLES } from '../storage/event-tables.ts';
 import type { Metrics } from '../metrics.ts';
-import type { Segment, Spool } from './spool.ts';
+import type { Segment, SegmentContents, Spool } from './spool.ts';
 
-/** Where a sealed segment's lines go. A segment is released once every sink has taken it. */
+/** Where a sealed segment's contents go. A segment is released once every sink has taken it. */
 export interface Sink {
   name: string;
   /** Must be idempotent for the same segment: a crash can make it run twice. */
-  write(segment: Segment, lines: ParsedSegment): Promise<void>;
-}
-
-export interface ParsedSegment {
-  /** Table code → JSONCompactEachRow body. */
-  tables: Map<TableCode, { body: string; rows: number }>;
-  /** Signal JSON lines. */
-  signals: string[];
+  write(segment: Segment, contents: SegmentContents): Promise<void>;
 }
 
 export interface BatchWriterOptions {
@@ -44,7 +35,7 @@ export class BatchWriter {
   #draining: Promise<void> | undefined;
   #again = false;
   #stopped = false;
-  #cache: { segment: Segment; parsed: ParsedSegment } | undefined;
+  #cache: { segment: Segment; contents: SegmentContents } | undefined;
 
   constructor(opts: BatchWriterOptions) {
     this.#o = opts;
@@ -110,8 +101,8 @@ export class BatchWriter {
       for (const sink of sinks) {
         if (done.has(sink.name) || !this.#mayTry(sink.name)) continue;
         try {
-          const parsed = await this.#parse(segment);
-          await withTimeout(sink.write(segment, parsed), SINK_TIMEOUT_MS, `${sink.name} sink took over ${SINK_TIMEOUT_MS} ms on ${segment.name}`);
+          const contents = await this.#contents(segment);
+          await withTimeout(sink.write(segment, contents), SINK_TIMEOUT_MS, `${sink.name} sink took over ${SINK_TIMEOUT_MS} ms on ${segment.name}`);
           done.add(sink.name);
           this.#failing.delete(sink.name);
         } catch (err) {
@@ -131,25 +122,12 @@ export class BatchWriter {
     metrics.spoolSegments.set(spool.sealed.length);
   }
 
-  async #parse(segment: Segment): Promise<ParsedSegment> {
-    if (this.#cache?.segment === segment) return this.#cache.parsed;
-    const grouped = new Map<TableCode, string[]>();
-    const signals: string[] = [];
-    for (const line of await this.#o.spool.lines(segment)) {
-      const code = line[0] as string;
-      const row = line.slice(2);
-      if (code === 's') signals.push(row);
-      else if (code in EVENT_TABLES) {
-        const list = grouped.get(code as TableCode);
-        if (list) list.push(row);
-        else grouped.set(code as TableCode, [row]);
-      }
-    }
-    const tables = new Map<TableCode, { body: string; rows: number }>();
-    for (const [code, rows] of grouped) tables.set(code, { body: rows.join('\n'), rows: rows.length });
-    const parsed = { tables, signals };
-    this.#cache = { segment, parsed };
-    return parsed;
+  /** One read per segment, shared by the sinks. */
+  async #contents(segment: Segment): Promise<SegmentContents> {
+    if (this.#cache?.segment === segment) return this.#cache.contents;
+    const contents = await this.#o.spool.contents(segment);
+    this.#cache = { segment, contents };
+    return contents;
   }
 
   #mayTry(sink: string): boolean {

@@ -12,10 +12,10 @@ import type { SignalForwarder } from './signal-forwarder.ts';
 export function signalSink(queue: Queue<SignalBatch>, instanceId: string, fastLane: SignalForwarder): Sink {
   return {
     name: 'signals',
-    async write(segment, parsed) {
-      if (parsed.signals.length === 0) return;
+    async write(segment, contents) {
+      if (contents.signals.length === 0) return;
       if (await fastLane.settle(segment.name)) return;
-      const signals = parsed.signals.map((line) => JSON.parse(line) as Signal);
+      const signals = contents.signals.map((line) => JSON.parse(line) as Signal);
       const id = `${instanceId}-${segment.name}`;
       await queue.add('signals', { segment: id, signals }, { jobId: id });
     },

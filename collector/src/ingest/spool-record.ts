@@ -1,8 +1,8 @@
 /**
- * Turns one validated beacon into its spool record: one line per row, `<table code>\t<JSON
- * array in the table's column order>` (see storage/event-tables.ts), plus `s\t<Signal JSON>`
- * lines for the events the alerting rules act on. Rows are built once, here, so the batch
- * writer only regroups lines into JSONCompactEachRow bodies.
+ * Turns one validated beacon into its spool record: one `beacon_intake` row (a JSON array in the
+ * column order of storage/beacon-intake.ts: the beacon's dimensions once, then one array per
+ * event family) and the Signal JSON of each event the alerting rules act on. The row is built
+ * once, here; the spool writes it and the batch writer hands the same bytes to the engine.
  */
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
 import type { Signal } from '@touchpoint/protocol/signals';
@@ -18,57 +18,64 @@ export interface BeaconContext {
   country: string;
 }
 
-export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconContext): { text: string; lines: number; signals: string[] } {
+export interface SpoolRecord {
+  /** The beacon's `beacon_intake` row, JSONCompactEachRow, without the line break. */
+  row: string;
+  signals: string[];
+}
+
+// Shared by every beacon without events of a family (most of them); frozen, so a push would throw.
+const NONE = Object.freeze([]) as never[];
+
+export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconContext): SpoolRecord {
   const { project, receivedAt, client, country } = ctx;
   const skew = receivedAt - beacon.sentAt;
   const pageUrl = scrub(beacon.page);
   const { host, path } = splitUrl(pageUrl);
   const session = beacon.session;
   const customer = beacon.customer ? scrub(beacon.customer) : '';
-  const connection = beacon.connection ?? '';
   const onCheckoutPage = ctx.checkoutPage.test(path);
   const counts: Record<string, number> = {};
-  let out = '';
-  let lines = 1;
-  const signals: string[] = [];
+  let vitals: unknown[] = NONE, navigations: unknown[] = NONE, resources: unknown[] = NONE, errors: unknown[] = NONE;
+  let requests: unknown[] = NONE, checkouts: unknown[] = NONE, customEvents: unknown[] = NONE;
+  let signals: string[] = NONE;
 
   for (const e of events) {
     counts[e.type] = (counts[e.type] ?? 0) + 1;
     const t = e.at + skew;
-    let line: string | undefined;
     let signal = false;
     switch (e.type) {
       case 'vital':
-        line = 'v\t' + JSON.stringify([project, t, receivedAt, session, customer, path, client.device, client.browser, client.os, country, connection,
-          e.name, e.value, e.rating ?? '', e.navigationType ?? '', e.attribution?.target ?? '', scrubOpt(e.attribution?.url), e.attribution?.phases ?? {}]);
+        if (vitals === NONE) vitals = [];
+        vitals.push([t, e.name, e.value, e.rating ?? '', e.navigationType ?? '', e.attribution?.target ?? '', scrubOpt(e.attribution?.url), e.attribution?.phases ?? {}]);
         signal = e.name === 'LCP' && customer !== '';
         break;
       case 'nav':
-        line = 'n\t' + JSON.stringify([project, t, receivedAt, session, customer, path, client.device, client.browser, client.os, country, connection,
-          e.dns, e.tcp, e.tls, e.ttfb, e.download, e.domInteractive, e.domComplete, e.load, e.transferSize ?? 0]);
+        if (navigations === NONE) navigations = [];
+        navigations.push([t, e.dns, e.tcp, e.tls, e.ttfb, e.download, e.domInteractive, e.domComplete, e.load, e.transferSize ?? 0]);
         break;
       case 'resource':
-        line = 'r\t' + JSON.stringify([project, t, receivedAt, session, path, client.device, country, e.host, e.count, e.bytes, e.p95]);
+        if (resources === NONE) resources = [];
+        resources.push([t, e.host, e.count, e.bytes, e.p95]);
         break;
       case 'error':
         e.message = scrub(e.message);
         if (e.stack !== undefined) e.stack = scrub(e.stack);
         if (e.source !== undefined) e.source = scrub(e.source);
-        line = 'e\t' + JSON.stringify([project, t, receivedAt, session, customer, path, client.device, client.browser, client.os, country,
-          e.kind, e.message, e.stack ?? '', e.source ?? '', e.line ?? 0, e.col ?? 0]);
+        if (errors === NONE) errors = [];
+        errors.push([t, e.kind, e.message, e.stack ?? '', e.source ?? '', e.line ?? 0, e.col ?? 0]);
         signal = onCheckoutPage;
         break;
-      case 'http': {
+      case 'http':
         e.url = scrub(e.url);
-        line = 'h\t' + JSON.stringify([project, t, receivedAt, session, customer, path, client.device, client.browser, country,
-          e.method, e.url, splitUrl(e.url).host, e.status, e.duration]);
+        if (requests === NONE) requests = [];
+        requests.push([t, e.method, e.url, splitUrl(e.url).host, e.status, e.duration]);
         signal = onCheckoutPage;
         break;
-      }
       case 'checkout':
         if (e.reason !== undefined) e.reason = scrub(e.reason);
-        line = 'c\t' + JSON.stringify([project, t, receivedAt, session, customer, path, client.device, country,
-          e.id, e.step, e.name ?? '', e.reason ?? '', e.value ?? 0, e.currency ?? '', e.orderId ?? '']);
+        if (checkouts === NONE) checkouts = [];
+        checkouts.push([t, e.id, e.step, e.name ?? '', e.reason ?? '', e.value ?? 0, e.currency ?? '', e.orderId ?? '']);
         signal = true;
         break;
       case 'identify':
@@ -78,26 +85,21 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
       case 'custom': {
         const props: Record<string, string> = {};
         if (e.props) for (const k in e.props) props[k] = typeof e.props[k] === 'string' ? scrub(e.props[k]) : String(e.props[k]);
-        line = 'u\t' + JSON.stringify([project, t, receivedAt, session, customer, path, e.name, props]);
+        if (customEvents === NONE) customEvents = [];
+        customEvents.push([t, e.name, props]);
         break;
       }
-    }
-    if (line !== undefined) {
-      out += line + '\n';
-      lines++;
     }
     if (signal) {
       const s: Signal = { project, session, page: pageUrl, ackedAt: receivedAt, eventTime: t, event: e as Signal['event'] };
       if (customer) s.customer = customer;
-      const json = JSON.stringify(s);
-      out += 's\t' + json + '\n';
-      signals.push(json);
-      lines++;
+      if (signals === NONE) signals = [];
+      signals.push(JSON.stringify(s));
     }
   }
-  out += 'b\t' + JSON.stringify([project, receivedAt, beacon.sentAt, skew, session, customer, pageUrl, host, path, client.device,
-    client.browser, client.browserVersion, client.os, country, connection, counts]) + '\n';
-  return { text: out, lines, signals };
+  const row = JSON.stringify([project, receivedAt, beacon.sentAt, skew, session, customer, pageUrl, host, path, client.device, client.browser,
+    client.browserVersion, client.os, country, beacon.connection ?? '', counts, vitals, navigations, resources, errors, requests, checkouts, customEvents]);
+  return { row, signals };
 }
 
 function scrubOpt(s: string | undefined): string {

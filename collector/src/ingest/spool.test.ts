@@ -1,7 +1,7 @@
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/touchpoint-fixture.ts';
-import { readSegment, Spool } from './spool.ts';
+import { parseSegment, readSegment, Spool } from './spool.ts';
 
 const open = async (dir: string, max = 1e9) => {
   const spool = new Spool({ dir, maxBytes: max, segmentMaxBytes: 1e6 });
@@ -12,18 +12,24 @@ const open = async (dir: string, max = 1e9) => {
 describe('Spool', () => {
   it('group-commits concurrent appends and seals segments for the writer', async () => {
     const { spool } = await open(tempDir('spool'));
-    await Promise.all(Array.from({ length: 100 }, (_, i) => spool.append(`b\t[${i}]\n`, 1)));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => spool.append(`[${i}]`, i % 10 === 0 ? [`{"n":${i}}`] : [])));
     await spool.seal();
     expect(spool.sealed).toHaveLength(1);
-    const lines = await readSegment(spool.sealed[0]!.path);
-    expect(lines).toHaveLength(100);
-    // The writer gets the same lines from memory as a replay gets from the file.
-    expect(spool.sealed[0]!.records).toBeDefined();
-    expect(await spool.lines(spool.sealed[0]!)).toEqual(lines);
+    const segment = spool.sealed[0]!;
+    const fromFile = parseSegment(await readSegment(segment.path));
+    expect(fromFile.rowCount).toBe(100);
+    expect(fromFile.signals).toHaveLength(10);
+    // The writer gets from memory what a replay gets from the file.
+    expect(segment.held).toBeDefined();
+    const fromMemory = await spool.contents(segment);
+    expect(fromMemory.rows.toString()).toBe(fromFile.rows.toString());
+    expect(fromMemory.rowCount).toBe(100);
+    expect([...fromMemory.signals].sort()).toEqual([...fromFile.signals].sort());
+    expect(fromMemory.rows.toString().split('\n').slice(0, -1).map((l) => JSON.parse(l)[0]).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     // Far fewer commit lines than appends: one fsync served many beacons.
-    const text = (await import('node:fs')).readFileSync(spool.sealed[0]!.path, 'utf8');
+    const text = readFileSync(segment.path, 'utf8');
     expect(text.split('\n').filter((l) => l.startsWith('#')).length).toBeLessThan(50);
-    await spool.release(spool.sealed[0]!);
+    await spool.release(segment);
     expect(spool.bytes).toBe(0);
     await spool.close();
   });
@@ -31,23 +37,37 @@ describe('Spool', () => {
   it('replays sealed and active segments after a restart, dropping a torn last group', async () => {
     const dir = tempDir('spool-replay');
     const first = await open(dir);
-    await first.spool.append('v\t[1]\nb\t[1]\n', 2);
+    await first.spool.append('[1]', ['{"s":1}']);
     await first.spool.seal();
-    await first.spool.append('b\t[2]\n', 1);
+    await first.spool.append('[2]', []);
     // A crash mid-write: lines without their commit line.
     const activeFile = readdirSync(dir).sort().at(-1)!;
-    appendFileSync(`${dir}/${activeFile}`, 'v\t[3]\nb\t[3');
+    appendFileSync(`${dir}/${activeFile}`, '[3]\n[4');
     const second = await open(dir);
     expect(second.replay).toHaveLength(2);
-    expect(await readSegment(second.replay[0]!.path)).toEqual(['v\t[1]', 'b\t[1]']);
-    expect(await readSegment(second.replay[1]!.path)).toEqual(['b\t[2]']);
+    expect(await readSegment(second.replay[0]!.path)).toEqual(['[1]', 's\t{"s":1}']);
+    expect(await readSegment(second.replay[1]!.path)).toEqual(['[2]']);
+    const replayed = await second.spool.contents(second.replay[0]!);
+    expect(replayed).toMatchObject({ rowCount: 1, signals: ['{"s":1}'] });
+    expect(replayed.rows.toString()).toBe('[1]\n');
     await second.spool.close();
+  });
+
+  it('reads a segment written by an older collector (one line per event row) as legacy lines', async () => {
+    const dir = tempDir('spool-legacy');
+    appendFileSync(`${dir}/seg-0000000000000001.log`, 'v\t["demo",1]\nb\t["demo",2]\ns\t{"s":1}\n#3\nv\t["torn"]\n');
+    const { spool, replay } = await open(dir);
+    const contents = await spool.contents(replay[0]!);
+    expect(contents.rowCount).toBe(0);
+    expect(contents.signals).toEqual(['{"s":1}']);
+    expect(Object.fromEntries(contents.legacy)).toEqual({ v: ['["demo",1]'], b: ['["demo",2]'] });
+    await spool.close();
   });
 
   it('reports full once the bytes on disk reach the bound', async () => {
     const { spool } = await open(tempDir('spool-full'), 100);
     expect(spool.full).toBe(false);
-    await spool.append(`b\t${JSON.stringify('x'.repeat(120))}\n`, 1);
+    await spool.append(JSON.stringify(['x'.repeat(120)]), []);
     expect(spool.full).toBe(true);
     await spool.close();
   });
@@ -57,14 +77,14 @@ describe('Spool segment names', () => {
   it('never repeat across runs, even when the previous run left nothing behind', async () => {
     const dir = tempDir('spool-names');
     const first = await open(dir);
-    await first.spool.append('b\t[1]\n', 1);
+    await first.spool.append('[1]', []);
     await first.spool.seal();
     const name1 = first.spool.sealed[0]!.name;
     await first.spool.release(first.spool.sealed[0]!);
     await first.spool.close();
     expect(readdirSync(dir)).toEqual([]);
     const second = await open(dir);
-    await second.spool.append('b\t[2]\n', 1);
+    await second.spool.append('[2]', []);
     await second.spool.seal();
     expect(second.spool.sealed[0]!.name).not.toBe(name1);
     expect(second.spool.sealed[0]!.name > name1).toBe(true);
@@ -77,7 +97,7 @@ describe('Spool under continuous appends', () => {
     const { spool } = await open(tempDir('spool-busy'));
     let stop = false;
     const writers = Array.from({ length: 8 }, async () => {
-      while (!stop) await spool.append('b\t[1]\n', 1);
+      while (!stop) await spool.append('[1]', []);
     });
     await new Promise((r) => setTimeout(r, 50));
     for (let i = 0; i < 3; i++) {

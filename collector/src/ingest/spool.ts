@@ -1,4 +1,4 @@
-import { close, constants, fstat, mkdirSync, open, readdirSync, statSync, write } from 'node:fs';
+import { close, constants, fstat, mkdirSync, open, readdirSync, statSync, writev } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -8,10 +8,11 @@ import { join } from 'node:path';
  *
  * Appends are group-committed: every record that arrives while one write + fdatasync is in
  * flight goes out together in the next one, so one fsync serves hundreds of beacons at peak
- * and a lone beacon still waits only for its own. Each group ends with a commit line
- * `#<number of lines>`; a reader keeps only complete groups, so a write torn by a crash (never
- * acknowledged) is dropped on replay. Segments are sealed on a timer and handed to the batch
- * writer; a sealed segment is deleted once every sink has stored it.
+ * and a lone beacon still waits only for its own. A group is its beacons' rows (one JSON array
+ * per line, ready for the engine as they are), then their signals (`s\t<Signal JSON>` lines),
+ * then a commit line `#<number of lines>`; a reader keeps only complete groups, so a write torn
+ * by a crash (never acknowledged) is dropped on replay. Segments are sealed on a timer and handed
+ * to the batch writer; a sealed segment is deleted once every sink has stored it.
  */
 export interface SpoolOptions {
   dir: string;
@@ -25,9 +26,20 @@ export interface Segment {
   name: string;
   path: string;
   bytes: number;
-  /** The committed records, still in memory: the writer reads the file only when they are gone
-   *  (a replay, or memory over the cap while storage is down). */
-  records?: string[];
+  /** What was committed, still in memory: the writer reads the file only when it is gone (a
+   *  replay, or memory over the cap while storage is down). */
+  held?: { rows: Buffer[]; rowCount: number; signals: string[] };
+}
+
+/** A segment's committed contents, as the sinks take them. */
+export interface SegmentContents {
+  /** The rows, one per line, each line ending in \n: a JSONCompactEachRow body. */
+  rows: Buffer;
+  rowCount: number;
+  /** Signal JSON, one per event the alerting rules act on. */
+  signals: string[];
+  /** `<code>\t<row>` lines of a spool written before the one-row-per-beacon format, by code. */
+  legacy: Map<string, string[]>;
 }
 
 /** Sealed segments keep their records in memory up to this total; beyond it, the disk copy serves. */
@@ -40,8 +52,8 @@ export class Spool {
   #seq = 0;
   #active: { fd: number; segment: Segment } | undefined;
   #sealed: Segment[] = [];
-  #pending: string[] = [];
-  #pendingLines = 0;
+  #pendingRows: string[] = [];
+  #pendingSignals: string[] = [];
   #waiters: { resolve: (segment: string) => void; reject: (e: Error) => void }[] = [];
   #running = false;
   #sealWaiters: (() => void)[] = [];
@@ -90,11 +102,12 @@ export class Spool {
     return this.#sealed;
   }
 
-  /** Resolves, with the segment's name, once `record` (whole lines, each ending in \n) is durable on disk. */
-  append(record: string, lines: number): Promise<string> {
+  /** Resolves, with the segment's name, once the row (one line of JSON, no line break) and its
+   *  signals are durable on disk. */
+  append(row: string, signals: readonly string[]): Promise<string> {
     if (this.#closed) return Promise.reject(new Error('spool is closed'));
-    this.#pending.push(record);
-    this.#pendingLines += lines;
+    this.#pendingRows.push(row);
+    for (const s of signals) this.#pendingSignals.push(s);
     const done = new Promise<string>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     this.#kick();
     return done;
@@ -117,9 +130,9 @@ export class Spool {
     if (i < 0) return;
     this.#sealed.splice(i, 1);
     this.#sealedBytes -= segment.bytes;
-    if (segment.records) {
+    if (segment.held) {
       this.#inMemoryBytes -= segment.bytes;
-      delete segment.records;
+      delete segment.held;
     }
     await unlink(segment.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
@@ -150,12 +163,12 @@ export class Spool {
    */
   async #loop(): Promise<void> {
     for (;;) {
-      if (this.#pending.length === 0 && !this.#sealRequested) {
+      if (this.#pendingRows.length === 0 && !this.#sealRequested) {
         this.#running = false;
         return;
       }
       try {
-        if (this.#pending.length > 0) await this.#writeGroup();
+        if (this.#pendingRows.length > 0) await this.#writeGroup();
         const active = this.#active;
         if (active && active.segment.bytes > 0 && (this.#sealRequested || active.segment.bytes >= this.#opts.segmentMaxBytes)) {
           await this.#rotate();
@@ -180,18 +193,29 @@ export class Spool {
   async #writeGroup(): Promise<void> {
     const active = this.#active;
     if (!active) throw new Error('spool is not open');
-    const body = this.#pending.join('');
-    const group = body + `#${this.#pendingLines}\n`;
+    const rowCount = this.#pendingRows.length;
+    const rows = Buffer.from(this.#pendingRows.join('\n') + '\n');
+    const signals = this.#pendingSignals;
+    let tail = '';
+    for (const s of signals) tail += 's\t' + s + '\n';
+    tail += `#${rowCount + signals.length}\n`;
     const waiters = this.#waiters;
-    this.#pending = [];
-    this.#pendingLines = 0;
+    this.#pendingRows = [];
+    this.#pendingSignals = [];
     this.#waiters = [];
     try {
       // One thread-pool round trip per group: the file is opened O_DSYNC, so the write returns
       // once the data is on disk (a separate fdatasync would be a second trip).
-      const written = await writeString(active.fd, group);
+      const tailBytes = Buffer.from(tail);
+      const written = await writeBuffers(active.fd, [rows, tailBytes]);
       active.segment.bytes += written;
-      active.segment.records?.push(body);
+      if (written !== rows.length + tailBytes.length) throw new Error(`short spool write: ${written} of ${rows.length + tailBytes.length} bytes`);
+      const held = active.segment.held;
+      if (held) {
+        held.rows.push(rows);
+        held.rowCount += rowCount;
+        for (const s of signals) held.signals.push(s);
+      }
       for (const w of waiters) w.resolve(active.segment.name);
     } catch (err) {
       for (const w of waiters) w.reject(err as Error);
@@ -216,24 +240,23 @@ export class Spool {
     const name = `seg-${String(this.#seq).padStart(16, '0')}`;
     const path = join(this.#opts.dir, `${name}.log`);
     const fd = await openFd(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o600);
-    this.#active = { fd, segment: { name, path, bytes: 0, records: [] } };
+    this.#active = { fd, segment: { name, path, bytes: 0, held: { rows: [], rowCount: 0, signals: [] } } };
   }
 
   #push(segment: Segment): void {
-    if (segment.records) {
-      if (this.#inMemoryBytes + segment.bytes > IN_MEMORY_BYTES) delete segment.records;
+    if (segment.held) {
+      if (this.#inMemoryBytes + segment.bytes > IN_MEMORY_BYTES) delete segment.held;
       else this.#inMemoryBytes += segment.bytes;
     }
     this.#sealed.push(segment);
     this.#sealedBytes += segment.bytes;
   }
 
-  /** The segment's lines: from memory when it still has them, else from the file. */
-  async lines(segment: Segment): Promise<string[]> {
-    if (!segment.records) return readSegment(segment.path);
-    const lines = segment.records.join('').split('\n');
-    lines.pop(); // every record ends in \n
-    return lines;
+  /** The segment's contents: from memory when it still holds them, else from the file. */
+  async contents(segment: Segment): Promise<SegmentContents> {
+    const held = segment.held;
+    if (!held) return parseSegment(await readSegment(segment.path));
+    return { rows: Buffer.concat(held.rows), rowCount: held.rowCount, signals: held.signals, legacy: new Map() };
   }
 }
 
@@ -241,8 +264,8 @@ const openFd = promisify(open);
 const closeFd = promisify(close);
 const fstatFd = promisify(fstat);
 // The callback API: lighter per call than FileHandle on this hot path.
-const writeString = (fd: number, text: string) =>
-  new Promise<number>((resolve, reject) => write(fd, text, null, 'utf8', (err, n) => (err ? reject(err) : resolve(n))));
+const writeBuffers = (fd: number, buffers: Buffer[]) =>
+  new Promise<number>((resolve, reject) => writev(fd, buffers, (err, n) => (err ? reject(err) : resolve(n))));
 
 /** The complete groups of a segment: lines after the last good commit line are dropped. */
 export async function readSegment(path: string): Promise<string[]> {
@@ -259,4 +282,22 @@ export async function readSegment(path: string): Promise<string[]> {
     }
   }
   return out;
+}
+
+/** Sorts a segment's committed lines into rows, signals and legacy lines. */
+export function parseSegment(lines: readonly string[]): SegmentContents {
+  const rows: string[] = [];
+  const signals: string[] = [];
+  const legacy = new Map<string, string[]>();
+  for (const line of lines) {
+    if (line.charCodeAt(0) === 91 /* [ */) rows.push(line);
+    else if (line.startsWith('s\t')) signals.push(line.slice(2));
+    else if (line.charCodeAt(1) === 9 /* \t */) {
+      const code = line[0] as string;
+      const list = legacy.get(code);
+      if (list) list.push(line.slice(2));
+      else legacy.set(code, [line.slice(2)]);
+    }
+  }
+  return { rows: Buffer.from(rows.length ? rows.join('\n') + '\n' : ''), rowCount: rows.length, signals, legacy };
 }

@@ -96,7 +96,7 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
         client: parseUserAgent(req.headers['user-agent']),
         country: country(req),
       });
-      const segment = await spool.append(record.text, record.lines);
+      const segment = await spool.append(record.row, record.signals);
       if (record.signals.length > 0) signals.push(segment, record.signals);
       metrics.events.inc(valid.length);
       if (rejected.length === 0) {

@@ -47,7 +47,7 @@ describe('cluster schema', () => {
   });
 
   it('turns each MergeTree table into a replicated _local table and a Distributed one under its name', async () => {
-    const tables = single.flatMap((s) => /^CREATE TABLE IF NOT EXISTS `touchpoint`\.(\w+)/.exec(s)?.[1] ?? []);
+    const tables = single.filter((s) => !/ENGINE = Null$/.test(s)).flatMap((s) => /^CREATE TABLE IF NOT EXISTS `touchpoint`\.(\w+)/.exec(s)?.[1] ?? []);
     expect(tables.length).toBeGreaterThan(5);
     for (const t of tables) {
       const local = statements.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS \`touchpoint\`.\`${t}_local\``));
@@ -64,13 +64,17 @@ describe('cluster schema', () => {
     expect(statements.find((s) => s.includes('`timings_1m_local`'))).toMatch(/ReplicatedAggregatingMergeTree\(/);
   });
 
-  it('points materialized views at local tables on both ends', () => {
+  it('points materialized views at local tables on both ends; the intake table stays one per server', () => {
     const views = statements.filter((s) => s.startsWith('CREATE MATERIALIZED VIEW'));
     expect(views.length).toBeGreaterThan(0);
     for (const v of views) {
       expect(v).toMatch(/ TO `touchpoint`\.`\w+_local` AS/);
-      expect(v).toMatch(/FROM `touchpoint`\.`\w+_local`/);
+      expect(v).toMatch(/FROM `touchpoint`\.(`\w+_local`|beacon_intake)/);
     }
+    const intake = statements.filter((s) => /`touchpoint`\.`?beacon_intake/.test(s) && s.startsWith('CREATE TABLE'));
+    expect(intake).toHaveLength(1);
+    expect(intake[0]).toMatch(/ON CLUSTER '\{cluster\}'[\s\S]*ENGINE = Null$/);
+    expect(statements.some((s) => s.includes('beacon_intake_local'))).toBe(false);
   });
 
   it('handles later ALTERs and DROPs, and refuses what it does not know', async () => {

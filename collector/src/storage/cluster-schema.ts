@@ -5,6 +5,7 @@
  * `Distributed` table under the original name, so every query and insert keeps the names it
  * has. Materialized views read and write the local tables: each shard rolls up its own rows,
  * and queries merge the rollup states across shards through the Distributed rollup table.
+ * A Null-engine intake table stays one per server: its views fill that server's local tables.
  * Every statement runs `ON CLUSTER '{cluster}'`.
  *
  * Inserts through a Distributed table are asynchronous unless `distributed_foreground_insert=1`
@@ -77,6 +78,9 @@ export function toCluster(statement: string, localTables: Set<string>, opts: Clu
     const [, , dbPart = '', namePart = ''] = table;
     const name = unquote(namePart);
     const body = sql.slice(table[0].length);
+    // An intake table stores nothing: each server keeps its own, and its views write into that
+    // server's local tables, so rows stay on the shard whose server took the insert.
+    if (/\bENGINE\s*=\s*Null\s*$/i.test(body)) return [`CREATE TABLE IF NOT EXISTS ${dbPart}.${namePart} ${onCluster}${body}`];
     const engine = /\bENGINE\s*=\s*([A-Za-z]*MergeTree)\b/i.exec(body);
     if (!engine || engine.index === undefined) throw new ClusterSchemaError(`table ${name} has no MergeTree-family engine`, sql);
     const engineName = engine[1] ?? '';

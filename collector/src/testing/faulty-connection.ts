@@ -24,6 +24,11 @@ export function faultyConnection(faults: Faults): (conn: EngineConnection) => En
       if (faults.loseInsertResponses && /^\s*INSERT/i.test(p.query)) return refused();
       return result;
     },
+    insertRaw: async (p) => {
+      if (faults.down) return refused();
+      await conn.insertRaw(p);
+      if (faults.loseInsertResponses) return refused();
+    },
     close: () => conn.close(),
   });
 }

@@ -10,11 +10,13 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export function addAdminAuth(app: FastifyInstance, token: string): void {
   const expected = digest(token);
-  app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+  // A callback hook, not an async one: it runs on every request, beacons included.
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!req.url.startsWith('/api/')) return done();
     const header = req.headers.authorization;
     const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
     // Compare digests: equal length, constant time, whatever was sent.
-    if (!given || !timingSafeEqual(digest(given), expected)) throw new TouchpointError('TP_ERR_UNAUTHORIZED');
+    if (!given || !timingSafeEqual(digest(given), expected)) return done(new TouchpointError('TP_ERR_UNAUTHORIZED'));
+    done();
   });
 }

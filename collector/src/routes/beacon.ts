@@ -27,9 +27,10 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
   // Every beacon answer is readable by the page that sent it, errors included: an agent that
   // cannot read a 401/403 would take it for a network failure and retry, and it needs
   // Retry-After to back off from 429/503. Whether the origin may send is decided per project.
-  app.addHook('onRequest', async (req, reply) => {
+  app.addHook('onRequest', (req, reply, done) => {
     const origin = req.headers.origin;
     if (origin) reply.header('access-control-allow-origin', origin).header('vary', 'Origin').header('access-control-expose-headers', 'retry-after');
+    done();
   });
 
   app.options('/v1/beacon', async (req, reply) => {

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { DeadLetter, DeadLetterReader } from '../interfaces/dead-letters.ts';
+import { redisScript } from '../lib/redis-script.ts';
 import type { StoreKeys } from './keys.ts';
 
 export interface Contact {
@@ -22,22 +23,26 @@ const MARKER_TTL_MS = 7 * 86_400_000;
 const DEAD_LETTERS_KEPT = 1000;
 
 export class OutreachStore implements DeadLetterReader {
+  private readonly saveContactScript: ReturnType<typeof redisScript>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: StoreKeys,
     private readonly contactTtlMs: number,
-  ) {}
+  ) {
+    this.saveContactScript = redisScript(redis, new URL('./scripts/save-contact.lua', import.meta.url));
+  }
 
-  /** From an identify signal; a later identify replaces consent and fills in what is new. */
+  /**
+   * From an identify signal; a later identify replaces consent and fills in what is new. One
+   * script: an identify older than what is stored (a late beacon) must not undo a newer consent
+   * choice, and a read-then-write from two workers could.
+   */
   async saveContact(project: string, customer: string, c: Contact): Promise<void> {
-    const key = this.keys.contact(project, customer);
-    const fields: Record<string, string> = { consent: c.consent ? '1' : '0', updatedAt: String(c.updatedAt) };
-    if (c.email) fields.email = c.email;
-    if (c.language) fields.language = c.language;
-    // An identify older than what is stored (a late beacon) must not undo a newer consent choice.
-    const prev = Number(await this.redis.hget(key, 'updatedAt'));
-    if (prev > c.updatedAt) return;
-    await this.redis.multi().hset(key, fields).pexpire(key, this.contactTtlMs).exec();
+    await this.saveContactScript(
+      [this.keys.contact(project, customer)],
+      [c.updatedAt, c.consent ? '1' : '0', this.contactTtlMs, c.email ?? '', c.language ?? ''],
+    );
   }
 
   async contact(project: string, customer: string): Promise<Contact | null> {

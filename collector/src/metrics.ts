@@ -38,6 +38,12 @@ export function createMetrics(registry = new Registry()) {
     }),
     spoolBytes: new Gauge({ name: 'touchpoint_spool_bytes', help: 'Bytes in the spool not yet stored by every sink', registers: [registry] }),
     spoolSegments: new Gauge({ name: 'touchpoint_spool_segments', help: 'Sealed spool segments waiting for a sink', registers: [registry] }),
+    rowsRejected: new Counter({
+      name: 'touchpoint_rows_rejected_total',
+      help: 'Rows ClickHouse refused as data (parse or type errors), kept in DATA_DIR/rejected instead',
+      labelNames: ['table'],
+      registers: [registry],
+    }),
     sinkFailures: new Counter({
       name: 'touchpoint_spool_sink_failures_total',
       help: 'Failed attempts to hand a spool segment to a sink (clickhouse, signals)',

@@ -121,7 +121,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
       const signals = new SignalForwarder(queue, id, SIGNALS_FAST_LANE_MS, logger);
       const writer = new BatchWriter({
         spool,
-        sinks: [clickhouseSink(storage, id, metrics), signalSink(queue, id, signals)],
+        sinks: [clickhouseSink({ storage, instanceId: id, metrics, logger, rejectedDir: join(config.dataDir, 'rejected') }), signalSink(queue, id, signals)],
         intervalMs: config.spool.flushIntervalMs,
         logger,
         metrics,

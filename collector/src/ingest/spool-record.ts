@@ -29,7 +29,8 @@ const NONE = Object.freeze([]) as never[];
 
 export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconContext): SpoolRecord {
   const { project, receivedAt, client, country } = ctx;
-  const skew = receivedAt - beacon.sentAt;
+  // Whole milliseconds: the engine refuses a DateTime64 written with a fraction.
+  const skew = Math.round(receivedAt - beacon.sentAt);
   const pageUrl = scrub(beacon.page);
   const { host, path } = splitUrl(pageUrl);
   const session = beacon.session;
@@ -42,7 +43,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
 
   for (const e of events) {
     counts[e.type] = (counts[e.type] ?? 0) + 1;
-    const t = e.at + skew;
+    const t = Math.round(e.at) + skew;
     let signal = false;
     switch (e.type) {
       case 'vital':
@@ -97,9 +98,19 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
       signals.push(JSON.stringify(s));
     }
   }
-  const row = JSON.stringify([project, receivedAt, beacon.sentAt, skew, session, customer, pageUrl, host, path, client.device, client.browser,
+  const row = JSON.stringify([project, receivedAt, Math.round(beacon.sentAt), skew, session, customer, pageUrl, host, path, client.device, client.browser,
     client.browserVersion, client.os, country, beacon.connection ?? '', counts, vitals, navigations, resources, errors, requests, checkouts, customEvents]);
-  return { row, signals };
+  return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals };
+}
+
+/**
+ * JSON.stringify writes a lone UTF-16 surrogate (half an emoji, cut by a page's substring) as a
+ * `\udXXX` escape, and ClickHouse refuses the whole insert over it. Such an escape, when its
+ * backslash is not itself escaped, becomes U+FFFD.
+ */
+const LONE_SURROGATE = /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+export function replaceLoneSurrogates(json: string): string {
+  return json.replace(LONE_SURROGATE, '\\ufffd');
 }
 
 function scrubOpt(s: string | undefined): string {

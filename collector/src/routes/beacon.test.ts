@@ -154,6 +154,7 @@ describe('POST /v1/beacon refuses', () => {
     ['a wrong version', { ...base, v: 2 }, /v must be equal to constant/],
     ['sentAt as a string', { ...base, sentAt: String(now) }, /sentAt must be number/],
     ['a negative sentAt', { ...base, sentAt: -1 }, /sentAt must be >= 0/],
+    ['a sentAt past the year 2100', { ...base, sentAt: 1e300 }, /sentAt must be <= 4102444800000/],
     ['a page that is not http(s)', { ...base, page: 'javascript:alert(1)' }, /page must match pattern/],
     ['no events', { ...base, events: [] }, /events must NOT have fewer than 1 items/],
     ['10,000 events', { ...base, events: Array.from({ length: 10_000 }, () => ({ type: 'vital', at: now, name: 'CLS', value: 0 })) }, /./],
@@ -203,6 +204,42 @@ describe('POST /v1/beacon refuses', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'TP_ERR_NO_VALID_EVENTS' });
     expect(String(res.body!.message)).toMatch(/events\[0\]: value must be number/);
+  });
+
+  it('numbers the storage cannot hold exactly with 202 naming them', async () => {
+    const res = await postBeacon(tp, {
+      ...base,
+      events: [
+        vital('LCP', 1),
+        { type: 'error', at: now, kind: 'js', message: 'm', line: 1e12 },
+        { type: 'resource', at: now, host: 'cdn.example', count: 1, bytes: 1e30, p95: 1 },
+      ],
+    });
+    expect(res.status).toBe(202);
+    expect(res.body!.rejected).toEqual([
+      { index: 1, reason: 'line must be <= 4294967295' },
+      { index: 2, reason: 'bytes must be <= 9007199254740991' },
+    ]);
+  });
+
+  it('lone surrogates and fractional times: stored, never blocking the batch', async () => {
+    const at = Date.now() + 0.5;
+    const b = beacon([
+      { type: 'error', at, kind: 'js', message: 'half an emoji \ud83d here' },
+      { type: 'custom', at, name: 'n\udfff', props: { k: '\ud800' } },
+      vital('LCP', 1234.5),
+    ], { sentAt: at });
+    // JSON.stringify writes each lone surrogate as a \udXXX escape, as a browser would send it.
+    const raw = JSON.stringify(b);
+    expect(raw).toContain('half an emoji \\ud83d here');
+    expect((await postBeacon(tp, raw, { raw: true })).status).toBe(204);
+    await waitFor(async () => (await summary(tp, { session: b.session })).beacons === 1);
+    const rs = await tp.storage.client.query({
+      query: 'SELECT message FROM touchpoint.errors WHERE session = {s:String}',
+      query_params: { s: b.session },
+      format: 'JSONEachRow',
+    });
+    expect(await rs.json()).toEqual([{ message: 'half an emoji \ufffd here' }]);
   });
 
   it('events stamped far from sentAt', async () => {

@@ -176,7 +176,7 @@ export default async function queryRoutes(app: FastifyInstance, { projects, stor
     return {
       ...echo(w),
       definition:
-        'A page load is one session and path with an LCP in the window; it is good when LCP ≤ 2500 ms, INP ≤ 200 ms (or no interaction) and CLS ≤ 0.1 (or no shift), judging the largest value each vital reported. passRate = good / pageLoads. passesAtP75 is the CrUX-style check: the p75 of each vital over page loads within its threshold.',
+        'A page load is one session and path with an LCP, within an hour (INP and CLS reported up to 30 minutes into the next hour still join it), counted in the window its first report falls in; it is good when LCP ≤ 2500 ms, INP ≤ 200 ms (or no interaction) and CLS ≤ 0.1 (or no shift), judging the largest value each vital reported. passRate = good / pageLoads. passesAtP75 is the CrUX-style check: the p75 of each vital over page loads within its threshold.',
       thresholds: CWV_GOOD,
       ...overall,
       ...(req.query.by && rows ? { by: req.query.by, rows } : {}),

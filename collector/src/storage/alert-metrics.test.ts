@@ -16,7 +16,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tp-alert-metrics-'));
   storage = await openClickHouse({ dataDir: dir, database: `alert_metrics_${process.pid}` });
   await migrate(storage);
-  // Raw rows through the real tables; the materialized views of migration 001 fill the rollups.
+  // Raw rows through the real tables; the materialized views of migration 003 fill the rollups.
   const vitals = [];
   for (let i = 0; i < 40; i++) {
     vitals.push({ project: 'shop', event_time: chTime(now - 60_000), received_at: chTime(now - 60_000), session: `s${i}`, customer: '', path: '/checkout', name: 'LCP', value: 3000 + i * 10, rating: 'needs-improvement' });
@@ -25,11 +25,15 @@ beforeAll(async () => {
   // An old slow minute outside the 5-minute window must not count.
   vitals.push({ project: 'shop', event_time: chTime(now - 3_600_000), received_at: chTime(now - 3_600_000), session: 'old', customer: '', path: '/', name: 'LCP', value: 60_000, rating: 'poor' });
   await storage.client.insert({ table: `${storage.database}.vitals`, format: 'JSONEachRow', values: vitals });
-  const beacons = [];
-  for (let i = 0; i < 100; i++) {
-    beacons.push({ project: 'shop', received_at: chTime(now - 30_000), sent_at: chTime(now - 30_000), clock_skew_ms: 0, session: `b${i}`, customer: '', page_url: 'https://shop.example/', host: 'shop.example', path: '/', event_counts: i < 8 ? { nav: 1, error: 1 } : { nav: 1 } });
-  }
-  await storage.client.insert({ table: `${storage.database}.beacons`, format: 'JSONEachRow', values: beacons });
+  // Page loads are navigations and errors are error rows, as the collector writes them.
+  const at = chTime(now - 30_000);
+  const navigations = Array.from({ length: 100 }, (_, i) => ({
+    project: 'shop', event_time: at, received_at: at, session: `b${i}`, customer: '', path: '/', dns: 1, tcp: 2, tls: 3, ttfb: 100, download: 10,
+    dom_interactive: 300, dom_complete: 500, load: 600, transfer_size: 0,
+  }));
+  await storage.client.insert({ table: `${storage.database}.navigations`, format: 'JSONEachRow', values: navigations });
+  const errors = Array.from({ length: 8 }, (_, i) => ({ project: 'shop', event_time: at, received_at: at, session: `b${i}`, customer: '', path: '/', kind: 'js', message: 'boom' }));
+  await storage.client.insert({ table: `${storage.database}.errors`, format: 'JSONEachRow', values: errors });
 });
 afterAll(async () => {
   await storage?.close();

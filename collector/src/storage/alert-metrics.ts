@@ -1,37 +1,37 @@
 /**
- * Reads the per-minute rollups for alerting's SRE threshold rules (alerting's RollupReader).
- * Windows are whole minutes: the minute `from` falls in is included.
+ * Reads the rollups for alerting's SRE threshold rules (alerting's RollupReader). Windows are
+ * whole minutes: the minute `from` falls in is included.
  */
 import type { Quantile, RollupReader, TimingByPath } from '@touchpoint/alerting/interfaces/rollup-reader';
 import type { Storage } from './clickhouse.ts';
 import { quoteIdent } from './clickhouse.ts';
+import { percentilesBy } from './query.ts';
+import { isMetric } from './timing-states.ts';
 
-/** Levels of timings_1m.quantiles (migration 001), in order: the state is merged for all four. */
+/** Levels of the timings states (migration 003), in order: the state is merged for all four. */
 const LEVELS: readonly Quantile[] = [0.5, 0.75, 0.95, 0.99];
+/** Paths one rule looks at, at most: a rule's window is minutes, and its series are per path. */
+const MAX_PATHS = 10_000;
 
 export function createRollupReader(storage: Storage): RollupReader {
   const db = quoteIdent(storage.database);
   const { client } = storage;
-  const window = `minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})`;
+  const since = 'toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}))';
   return {
     async timingByPath({ project, metric, quantile, from, to }) {
-      const rs = await client.query({
-        query: `SELECT path, sum(count) AS count,
-            arrayElement(quantilesTDigestMerge(0.5, 0.75, 0.95, 0.99)(quantiles), {level:UInt8}) AS value
-          FROM ${db}.timings_1m
-          WHERE project = {project:String} AND metric = {metric:String} AND ${window}
-          GROUP BY path ORDER BY path`,
-        query_params: { project, metric, from, to, level: LEVELS.indexOf(quantile) + 1 },
-        format: 'JSONEachRow',
-      });
-      const rows = await rs.json<{ path: string; count: string; value: number }>();
-      return rows.map((r): TimingByPath => ({ path: r.path, count: Number(r.count), value: Number(r.value) }));
+      // A rule naming no known metric measures nothing (rules are operator configuration).
+      if (!isMetric(metric)) return [];
+      const level = LEVELS.indexOf(quantile);
+      const rows = await percentilesBy(storage, { project, from, to }, metric, 'path', {}, { order: 'value', limit: MAX_PATHS });
+      return rows.map((r): TimingByPath => ({ path: r.value, count: r.count, value: Number(r.q[level]) }));
     },
     async errorCounts({ project, from, to }) {
+      // Page loads as the errors API counts them: navigations, from the `load` phase's minute rows.
       const rs = await client.query({
-        query: `SELECT sumIf(count, type = 'error') AS errors, sumIf(count, type = 'nav') AS page_loads
-          FROM ${db}.events_1m
-          WHERE project = {project:String} AND type IN ('error', 'nav') AND ${window}`,
+        query: `SELECT
+            (SELECT count() FROM ${db}.errors WHERE project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64})) AS errors,
+            (SELECT sum(count) FROM ${db}.timings WHERE project = {project:String} AND metric = 'load' AND dim = '' AND dim_value = ''
+              AND t >= ${since} AND t < fromUnixTimestamp64Milli({to:Int64})) AS page_loads`,
         query_params: { project, from, to },
         format: 'JSONEachRow',
       });

@@ -62,6 +62,10 @@ describe('cluster schema', () => {
     // Engine arguments stay, after the replication ones.
     expect(statements.find((s) => s.includes('`events_1m_local`'))).toMatch(/ReplicatedSummingMergeTree\('[^']+', '\{replica\}', count\)/);
     expect(statements.find((s) => s.includes('`timings_1m_local`'))).toMatch(/ReplicatedAggregatingMergeTree\(/);
+    // Migration 003's rollups, and the ones it replaces dropped on both ends.
+    expect(statements.find((s) => s.includes('`timings_local`'))).toMatch(/ReplicatedAggregatingMergeTree\([^)]*\)[\s\S]*index_granularity = 256/);
+    expect(statements.find((s) => s.includes('`page_loads_1h_local`'))).toMatch(/ReplicatedAggregatingMergeTree\(/);
+    expect(statements).toContain("DROP TABLE IF EXISTS `touchpoint`.`timings_1m_local` ON CLUSTER '{cluster}'");
   });
 
   it('points materialized views at local tables on both ends; the intake table stays one per server', () => {

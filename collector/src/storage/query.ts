@@ -1,23 +1,20 @@
 /**
  * The dashboards' query API over ClickHouse: percentiles over time and by dimension from the
- * per-minute rollups, and the questions the rollups cannot answer (pass rate per page load,
- * errors, third parties, the checkout funnel, example sessions) from the raw tables.
+ * `timings` rollup (timing-states.ts picks minute rows, hour rows or raw rows per part of the
+ * window), the Core Web Vitals pass rate from `page_loads_1h`, the funnel from `checkouts_1h`,
+ * and what no rollup answers (errors, third parties, example sessions) from the raw tables.
  *
- * Every value is a bound parameter. The only identifiers that vary are dimension columns, and
- * they come from the fixed DIMENSIONS map below, keyed by a name the route validated; input
- * never reaches the SQL text. Every query is bounded by a receive-time window and a LIMIT.
+ * Every value is a bound parameter. The only identifiers that vary are dimension and phase
+ * columns, and they come from fixed maps (DIMENSIONS, timing-states.ts), keyed by a name the
+ * route validated; input never reaches the SQL text. Every query is bounded by a receive-time
+ * window and a LIMIT.
  */
-import { NAV_PHASES, VITAL_NAMES, type NavPhase, type VitalName } from '@touchpoint/protocol';
+import { VITAL_NAMES, type VitalName } from '@touchpoint/protocol';
 import type { Storage } from './clickhouse.ts';
 import { quoteIdent } from './clickhouse.ts';
+import { DIMENSION_NAMES, DIMENSIONS, STATES_MERGE, timingStates, type Dimension, type Filters, type Metric, type Window } from './timing-states.ts';
 
-export const METRICS = [...VITAL_NAMES, ...NAV_PHASES] as const;
-export type Metric = VitalName | NavPhase;
-
-/** Dimension name (API) → column identifier (SQL). The only identifiers chosen per request. */
-export const DIMENSIONS = { path: 'path', device: 'device', browser: 'browser', country: 'country', connection: 'connection' } as const;
-export type Dimension = keyof typeof DIMENSIONS;
-export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];
+export { DIMENSION_NAMES, DIMENSIONS, METRICS, type Dimension, type Filters, type Metric, type Window } from './timing-states.ts';
 
 /** Core Web Vitals "good" thresholds at p75 (web.dev). */
 export const CWV_GOOD = { LCP: 2500, INP: 200, CLS: 0.1 } as const;
@@ -28,15 +25,6 @@ export const BUCKETS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 
 export const MAX_AUTO_POINTS = 300;
 /** An explicit bucket may give more points, up to this. */
 export const MAX_POINTS = 1500;
-
-export interface Window {
-  project: string;
-  /** Receive time, epoch ms, [from, to). Rollups are per minute: `from` is rounded down to its minute. */
-  from: number;
-  to: number;
-}
-
-export type Filters = Partial<Record<Dimension, string>>;
 
 export interface Percentiles {
   count: number;
@@ -50,8 +38,6 @@ type Num = string | number;
 
 /** Fixed window clause on a raw table (received_at) and its parameters. */
 const RAW_WINDOW = 'project = {project:String} AND received_at >= fromUnixTimestamp64Milli({from:Int64}) AND received_at < fromUnixTimestamp64Milli({to:Int64})';
-/** The same on a rollup (minute); `from` rounds down to the minute that contains it. */
-const ROLLUP_WINDOW = 'project = {project:String} AND minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})';
 
 /** ` AND <column> = {f_<name>:String}` for each filter given; columns from DIMENSIONS only. */
 function filterSql(f: Filters, allowed: readonly Dimension[] = DIMENSION_NAMES): { sql: string; params: Record<string, string> } {
@@ -96,9 +82,6 @@ function percentiles(count: Num, q: number[], metric: string): Percentiles {
   return { count: int(count), p50: num(q[0], d) ?? 0, p75: num(q[1], d) ?? 0, p95: num(q[2], d) ?? 0, p99: num(q[3], d) ?? 0 };
 }
 
-// The state in timings_1m is quantilesTDigest(0.5, 0.75, 0.95, 0.99): the merge must name the same levels.
-const MERGE = 'quantilesTDigestMerge(0.5, 0.75, 0.95, 0.99)(quantiles)';
-
 /** The bucket for a window: the asked one, or the smallest that keeps ≤ MAX_AUTO_POINTS. */
 export function pickBucket(from: number, to: number, asked: 'auto' | number): number {
   const spanS = (to - from) / 1000;
@@ -115,15 +98,11 @@ export interface TimeseriesPoint extends Percentiles {
 }
 
 export async function queryTimeseries(storage: Storage, w: Window, metric: Metric, bucketS: number, f: Filters): Promise<TimeseriesPoint[]> {
-  const db = quoteIdent(storage.database);
-  const filt = filterSql(f);
+  const { sql, params } = timingStates(quoteIdent(storage.database), w, metric, { bucketS }, f);
   const out = await rows<{ t: Num; count: Num; q: number[] }>(
     storage,
-    `SELECT intDiv(toUInt32(minute), {bucket:UInt32}) * {bucket:UInt32} AS t, sum(count) AS count, ${MERGE} AS q
-     FROM ${db}.timings_1m
-     WHERE ${ROLLUP_WINDOW} AND metric = {metric:String}${filt.sql}
-     GROUP BY t ORDER BY t LIMIT {limit:UInt32}`,
-    { ...windowParams(w), metric, bucket: bucketS, limit: MAX_POINTS + 1, ...filt.params },
+    `SELECT k AS t, sum(c) AS count, ${STATES_MERGE} AS q FROM (${sql}) GROUP BY t ORDER BY t LIMIT {limit:UInt32}`,
+    { ...params, limit: MAX_POINTS + 1 },
   );
   return out.map((r) => ({ t: int(r.t) * 1000, ...percentiles(r.count, r.q, metric) }));
 }
@@ -134,25 +113,40 @@ export interface BreakdownRow extends Percentiles {
 
 /** Percentiles per value of one dimension, slowest p75 first. */
 export async function queryBreakdown(storage: Storage, w: Window, metric: Metric, by: Dimension, limit: number, f: Filters): Promise<BreakdownRow[]> {
-  const db = quoteIdent(storage.database);
-  const filt = filterSql(f);
-  const col = DIMENSIONS[by];
+  return (await percentilesBy(storage, w, metric, by, f, { order: 'slowest', limit })).map(({ value, count, q }) => ({ value, ...percentiles(count, q, metric) }));
+}
+
+/** Count and p50/p75/p95/p99 per value of one dimension: slowest p75 first, or by value. */
+export async function percentilesBy(
+  storage: Storage,
+  w: Window,
+  metric: Metric,
+  by: Dimension,
+  f: Filters,
+  opts: { order: 'slowest' | 'value'; limit: number },
+): Promise<{ value: string; count: number; q: number[] }[]> {
+  const { sql, params } = timingStates(quoteIdent(storage.database), w, metric, { by }, f);
+  const order = opts.order === 'slowest' ? 'q[2] DESC, count DESC, value' : 'value';
   const out = await rows<{ value: string; count: Num; q: number[] }>(
     storage,
-    `SELECT ${col} AS value, sum(count) AS count, ${MERGE} AS q
-     FROM ${db}.timings_1m
-     WHERE ${ROLLUP_WINDOW} AND metric = {metric:String}${filt.sql}
-     GROUP BY value ORDER BY q[2] DESC, count DESC, value LIMIT {limit:UInt32}`,
-    { ...windowParams(w), metric, limit, ...filt.params },
+    `SELECT k AS value, sum(c) AS count, ${STATES_MERGE} AS q FROM (${sql}) GROUP BY value ORDER BY ${order} LIMIT {limit:UInt32}`,
+    { ...params, limit: opts.limit },
   );
-  return out.map((r) => ({ value: r.value, ...percentiles(r.count, r.q, metric) }));
+  return out.map((r) => ({ value: r.value, count: int(r.count), q: r.q }));
+}
+
+/** Count and p50/p75/p95/p99 of a metric over the whole window (null without a row). */
+export async function totalPercentiles(storage: Storage, w: Window, metric: Metric, f: Filters = {}): Promise<{ count: number; q: number[] } | null> {
+  const { sql, params } = timingStates(quoteIdent(storage.database), w, metric, { total: true }, f);
+  const [r] = await rows<{ count: Num; q: number[] }>(storage, `SELECT sum(c) AS count, ${STATES_MERGE} AS q FROM (${sql})`, params);
+  return r ? { count: int(r.count), q: r.q } : null;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Core Web Vitals pass rate (raw vitals, per page load)
+// Core Web Vitals pass rate (page_loads_1h, one row per page load)
 
 export interface PassRate {
-  /** Page loads with an LCP in the window. */
+  /** Page loads with an LCP whose first report falls in the window. */
   pageLoads: number;
   /** Of those, good on all three (LCP ≤ 2.5 s, INP ≤ 200 ms or none, CLS ≤ 0.1 or none). */
   good: number;
@@ -167,35 +161,35 @@ export interface PassRate {
 }
 
 /**
- * A page load is one (session, path) in the window with an LCP. It is good when its LCP ≤ 2.5 s,
- * its INP ≤ 200 ms (no INP: no interaction, nothing slow to count) and its CLS ≤ 0.1 (none: no
- * shift). The largest reported value of each vital is the one judged (CLS grows while the page
- * lives, and its last report is the largest).
+ * A page load is one (session, path) with an LCP, within an hour (migration 003 says how reports
+ * that arrive after the hour turned still join it); it counts in the window its first report falls
+ * in. It is good when its LCP ≤ 2.5 s, its INP ≤ 200 ms (no INP: no interaction, nothing slow to
+ * count) and its CLS ≤ 0.1 (none: no shift). The largest reported value of each vital is the one
+ * judged (CLS grows while the page lives, and its last report is the largest).
  */
 export async function queryPassRate(storage: Storage, w: Window, by: Dimension | undefined, limit: number, f: Filters): Promise<(PassRate & { value?: string })[]> {
   const db = quoteIdent(storage.database);
   const filt = filterSql(f);
   const col = by ? DIMENSIONS[by] : undefined;
-  // One 64-bit hash per page load groups ~3x faster than the (session, path) strings (bench:
-  // 24 h of 10 M vitals); a collision merges two loads in ~10^-10 of cases. The dimension rides
-  // along as any() (constant within a load): half the cost of grouping by (load, dimension).
-  const dim = col ? `any(${col}) AS dim,` : '';
-  const outerKey = col ? 'dim AS value,' : '';
+  const key = col ? `${col} AS value,` : '';
   const groupBy = col ? 'GROUP BY value ORDER BY page_loads DESC, value LIMIT {limit:UInt32}' : '';
+  // Values are Float32 in the rollup: compare with the thresholds rounded the same way, so a CLS
+  // of exactly 0.1 is good.
+  const good = (c: string, p: string) => `${c} <= toFloat32({${p}:Float64})`;
+  // FINAL merges each load's rows from parts not merged yet (the current hour, in steady state);
+  // conditions on non-key columns apply after that merge.
   const out = await rows<{ value?: string; page_loads: Num; good: Num; lcp_good: Num; inp_good: Num; cls_good: Num; lcp75: number | null; inp75: number | null; cls75: number | null }>(
     storage,
-    `SELECT ${outerKey} count() AS page_loads,
-       countIf(lcp <= {lcpGood:Float64} AND inp <= {inpGood:Float64} AND cls <= {clsGood:Float64}) AS good,
-       countIf(lcp <= {lcpGood:Float64}) AS lcp_good, countIf(inp <= {inpGood:Float64}) AS inp_good, countIf(cls <= {clsGood:Float64}) AS cls_good,
-       quantile(0.75)(lcp) AS lcp75, quantileIf(0.75)(inp, has_inp) AS inp75, quantile(0.75)(cls) AS cls75
-     FROM (
-       SELECT cityHash64(session, path) AS load, ${dim} maxIf(value, name = 'LCP') AS lcp, countIf(name = 'LCP') > 0 AS has_lcp,
-         maxIf(value, name = 'INP') AS inp, countIf(name = 'INP') > 0 AS has_inp, maxIf(value, name = 'CLS') AS cls
-       FROM ${db}.vitals
-       WHERE ${RAW_WINDOW} AND name IN ('LCP', 'INP', 'CLS')${filt.sql}
-       GROUP BY load
-     )
-     WHERE has_lcp ${groupBy}`,
+    `SELECT ${key} count() AS page_loads,
+       countIf(${good('lcp', 'lcpGood')} AND ${good('inp', 'inpGood')} AND ${good('cls', 'clsGood')}) AS good,
+       countIf(${good('lcp', 'lcpGood')}) AS lcp_good, countIf(${good('inp', 'inpGood')}) AS inp_good, countIf(${good('cls', 'clsGood')}) AS cls_good,
+       quantile(0.75)(lcp) AS lcp75, quantileIf(0.75)(inp, has_inp = 1) AS inp75, quantile(0.75)(cls) AS cls75
+     FROM ${db}.page_loads_1h FINAL
+     WHERE project = {project:String}
+       AND hour >= toStartOfHour(fromUnixTimestamp64Milli({from:Int64})) AND hour < fromUnixTimestamp64Milli({to:Int64})
+       AND minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})
+       AND has_lcp = 1${filt.sql}
+     ${groupBy}`,
     { ...windowParams(w), lcpGood: CWV_GOOD.LCP, inpGood: CWV_GOOD.INP, clsGood: CWV_GOOD.CLS, limit, ...filt.params },
   );
   return out.map((r) => {
@@ -232,17 +226,28 @@ export interface ErrorsReport {
   topHosts: { host: string; count: number; sessions: number; network: number; clientErrors: number; serverErrors: number; p95Duration: number | null }[];
 }
 
-/** Page loads are `nav` events (the agent sends one per page load); counts from the events rollup. */
+/**
+ * Page loads are `nav` events (the agent sends one per page load): counted from the `timings`
+ * minute rows of the navigation's `load` phase, which every navigation has. Errors and failed
+ * requests are counted from their raw tables, a few rows per hundred page loads.
+ */
 export async function queryErrors(storage: Storage, w: Window, bucketS: number, limit: number): Promise<ErrorsReport> {
   const db = quoteIdent(storage.database);
   const p = { ...windowParams(w), bucket: bucketS, limit };
+  const bucket = (col: string) => `intDiv(toUInt32(${col}), {bucket:UInt32}) * {bucket:UInt32}`;
+  const since = 'toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}))';
+  const raw = (table: string, col: 'err' | 'http') =>
+    `SELECT ${bucket('received_at')} AS k, toUInt64(0) AS nav, ${col === 'err' ? 'count()' : 'toUInt64(0)'} AS err, ${col === 'http' ? 'count()' : 'toUInt64(0)'} AS http
+       FROM ${db}.${table} WHERE project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64}) GROUP BY k`;
   const [series, messages, hosts] = await Promise.all([
     rows<{ t: Num; nav: Num; err: Num; http: Num }>(
       storage,
-      `SELECT intDiv(toUInt32(minute), {bucket:UInt32}) * {bucket:UInt32} AS t,
-         sumIf(count, type = 'nav') AS nav, sumIf(count, type = 'error') AS err, sumIf(count, type = 'http') AS http
-       FROM ${db}.events_1m WHERE ${ROLLUP_WINDOW} AND type IN ('nav', 'error', 'http')
-       GROUP BY t ORDER BY t LIMIT ${MAX_POINTS + 1}`,
+      `SELECT k AS t, sum(nav) AS nav, sum(err) AS err, sum(http) AS http FROM (
+         SELECT ${bucket('t')} AS k, count AS nav, toUInt64(0) AS err, toUInt64(0) AS http FROM ${db}.timings
+           WHERE project = {project:String} AND metric = 'load' AND dim = '' AND dim_value = '' AND t >= ${since} AND t < fromUnixTimestamp64Milli({to:Int64})
+         UNION ALL ${raw('errors', 'err')}
+         UNION ALL ${raw('requests', 'http')}
+       ) GROUP BY t ORDER BY t LIMIT ${MAX_POINTS + 1}`,
       p,
     ),
     rows<{ kind: string; message: string; count: Num; sessions: Num; last_at: Num }>(
@@ -300,6 +305,10 @@ export interface ThirdPartyRow {
   bytes: number;
   /** p95 over page loads of each page load's p95 duration on the host (ms). */
   p95: number | null;
+  /**
+   * Sessions that loaded from the host: exact up to a few thousand, then a HyperLogLog estimate
+   * (~0.5 %). `uniq` was the dearer half of this query over a day of resources.
+   */
   sessions: number;
 }
 
@@ -308,7 +317,7 @@ export async function queryThirdParties(storage: Storage, w: Window, sort: 'byte
   const order = sort === 'p95' ? 'p95 DESC, bytes DESC' : 'bytes DESC, p95 DESC';
   const out = await rows<{ host: string; requests: Num; bytes: Num; p95: number | null; sessions: Num }>(
     storage,
-    `SELECT resource_host AS host, sum(count) AS requests, sum(bytes) AS bytes, quantile(0.95)(p95) AS p95, uniq(session) AS sessions
+    `SELECT resource_host AS host, sum(count) AS requests, sum(bytes) AS bytes, quantile(0.95)(p95) AS p95, uniqCombined(session) AS sessions
      FROM ${db}.resources WHERE ${RAW_WINDOW}
      GROUP BY host ORDER BY ${order}, host LIMIT {limit:UInt32}`,
     { ...windowParams(w), limit },
@@ -380,70 +389,105 @@ const LOSS_PER_MS = 0.01 / 100;
 const MAX_LOSS = 0.5;
 /** Named steps shown in the funnel. */
 const MAX_STEPS = 20;
+/** Failed and stuck checkouts listed at most (the route's limit is at most this). */
+const MAX_PROBLEMS = 100;
+/** Currencies listed in the revenue (totals count them all). */
+const MAX_CURRENCIES = 20;
+/** Currency and step-name rows the funnel's query returns at most. */
+const MAX_GROUPS = 2000;
 
 /**
- * One row per checkout with any event received in the window. Failed: an `error` step and no
- * `complete`. Stuck: neither, and nothing for `stuckAfterMs` before `asOf`. Value: the largest
- * value any of its events carried (start usually carries it).
+ * One row per checkout first received in the window (checkouts_1h, merged with FINAL), and one
+ * more per named step it reached (ARRAY JOIN; `main` marks the checkout's own row). Failed: an
+ * `error` step and no `complete`. Stuck: neither, and nothing for `stuckAfterMs` before `asOf`.
+ * Value: the largest value any of its events carried (start usually carries it). A step's offset
+ * is the time from the checkout's first event to the step's first event.
  */
-const PER_CHECKOUT = (db: string) => `
-  SELECT checkout_id, argMaxIf(customer, event_time, customer != '') AS customer, max(value) AS value,
-    anyIf(currency, currency != '') AS currency,
-    toUnixTimestamp64Milli(min(event_time)) AS first_at, toUnixTimestamp64Milli(max(event_time)) AS last_at,
-    countIf(step = 'start') > 0 AS started, countIf(step = 'complete') > 0 AS completed, countIf(step = 'error') > 0 AS errored,
-    argMax(if(step = 'step' AND step_name != '', step_name, toString(step)), event_time) AS last_step,
-    argMaxIf(reason, event_time, step = 'error') AS reason,
-    NOT completed AND errored AS failed,
-    NOT completed AND NOT errored AND last_at < {stuckBefore:Int64} AS stuck
-  FROM ${db}.checkouts WHERE ${RAW_WINDOW}
-  GROUP BY checkout_id`;
+const CHECKOUTS_AND_STEPS = (db: string) => `
+  SELECT checkout_id, value, currency, first_ms, last_ms, started, completed, failed, stuck, main, name, offset
+  FROM (
+    SELECT checkout_id, value, currency, toUnixTimestamp64Milli(first_at) AS first_ms, toUnixTimestamp64Milli(last_at) AS last_ms,
+      started, completed, NOT completed AND errored AS failed, NOT completed AND NOT errored AND last_ms < {stuckBefore:Int64} AS stuck,
+      steps.1 AS names, arrayMap(at -> at - first_ms, steps.2) AS offsets
+    FROM ${db}.checkouts_1h FINAL
+    WHERE project = {project:String}
+      AND hour >= toStartOfHour(fromUnixTimestamp64Milli({from:Int64})) AND hour < fromUnixTimestamp64Milli({to:Int64})
+      AND received_at >= fromUnixTimestamp64Milli({from:Int64}) AND received_at < fromUnixTimestamp64Milli({to:Int64})
+      AND started = 1
+  )
+  ARRAY JOIN arrayPushFront(arrayMap(n -> 0, names), 1) AS main, arrayPushFront(names, '') AS name, arrayPushFront(offsets, 0) AS offset`;
+
+/** A failed or stuck checkout as the funnel's query keeps it (sorted ascending: costliest first). */
+type ProblemTuple = [negValue: Num, negLastMs: Num, checkout: string, failed: Num, currency: string, firstMs: Num];
+
+/** Who, where and why for the listed failed or stuck checkouts (raw rows), by checkout. */
+async function problemDetails(storage: Storage, w: Window, ids: string[]): Promise<Map<string, { customer: string; lastStep: string; reason: string }>> {
+  if (ids.length === 0) return new Map();
+  const db = quoteIdent(storage.database);
+  const out = await rows<{ checkout_id: string; customer: string; last_step: string; reason: string }>(
+    storage,
+    `SELECT checkout_id, argMaxIf(customer, event_time, customer != '') AS customer,
+       argMax(if(step = 'step' AND step_name != '', step_name, toString(step)), event_time) AS last_step,
+       argMaxIf(reason, event_time, step = 'error') AS reason
+     FROM ${db}.checkouts WHERE ${RAW_WINDOW} AND checkout_id IN {ids:Array(String)}
+     GROUP BY checkout_id LIMIT {limit:UInt32}`,
+    { ...windowParams(w), ids, limit: ids.length },
+  );
+  return new Map(out.map((r) => [r.checkout_id, { customer: r.customer, lastStep: r.last_step, reason: r.reason }]));
+}
 
 export async function queryFunnel(storage: Storage, w: Window, opts: { stuckAfterMs: number; asOf: number; limit: number }): Promise<FunnelReport> {
   const db = quoteIdent(storage.database);
-  const per = PER_CHECKOUT(db);
-  const p = { ...windowParams(w), stuckBefore: Math.min(w.to, opts.asOf) - opts.stuckAfterMs, limit: opts.limit };
-  const [money, named, problems, lcp] = await Promise.all([
-    // Totals and money per currency in one pass over the checkouts (summed over currencies below).
+  const p = { ...windowParams(w), stuckBefore: Math.min(w.to, opts.asOf) - opts.stuckAfterMs };
+  const [grouped, lcp] = await Promise.all([
+    // One pass over the checkouts for everything: totals, money and the costliest problems per
+    // currency, and per named step the checkouts that reached it and when. Steps come in the
+    // order shoppers meet them, by median offset.
     // (Output names differ from the inner columns: an alias would shadow the column in sumIf.)
-    rows<{ currency: string; n_checkouts: Num; n_started: Num; n_completed: Num; n_failed: Num; n_stuck: Num; v_completed: Num; v_failed: Num; v_stuck: Num }>(
+    rows<{
+      step_row: Num; currency: string; name: string; n_checkouts: Num; n_started: Num; n_completed: Num; n_failed: Num; n_stuck: Num;
+      v_completed: Num; v_failed: Num; v_stuck: Num; problems: ProblemTuple[]; reached: Num; ord: Num;
+    }>(
       storage,
-      `SELECT currency, count() AS n_checkouts, countIf(started) AS n_started, countIf(completed) AS n_completed, countIf(failed) AS n_failed, countIf(stuck) AS n_stuck,
-         sumIf(value, completed) AS v_completed, sumIf(value, failed) AS v_failed, sumIf(value, stuck) AS v_stuck
-       FROM (${per}) GROUP BY currency ORDER BY v_failed + v_stuck DESC, currency LIMIT 20`,
+      `SELECT grouping(currency) AS step_row, currency, name,
+         countIf(main) AS n_checkouts, countIf(main AND started) AS n_started, countIf(main AND completed) AS n_completed,
+         countIf(main AND failed) AS n_failed, countIf(main AND stuck) AS n_stuck,
+         sumIf(value, main AND completed) AS v_completed, sumIf(value, main AND failed) AS v_failed, sumIf(value, main AND stuck) AS v_stuck,
+         groupArraySortedIf(${MAX_PROBLEMS})((-value, -last_ms, checkout_id, failed, currency, first_ms), main AND (failed OR stuck)) AS problems,
+         countIf(NOT main) AS reached, medianIf(offset, NOT main) AS ord
+       FROM (${CHECKOUTS_AND_STEPS(db)})
+       GROUP BY GROUPING SETS ((currency), (name))
+       ORDER BY step_row, currency, name LIMIT ${MAX_GROUPS}`,
       p,
     ),
-    // Named steps in the order shoppers meet them: by the median time after the checkout's first
-    // event. One GROUP BY with the steps gathered per checkout (a window function took 4x longer).
-    rows<{ name: string; checkouts: Num }>(
-      storage,
-      `SELECT s.1 AS name, count() AS checkouts, median(s.2 - t0) AS ord
-       FROM (
-         SELECT min(toUnixTimestamp64Milli(event_time)) AS t0,
-           groupUniqArrayIf((step_name, toUnixTimestamp64Milli(event_time)), step = 'step' AND step_name != '') AS steps,
-           arrayMap(n -> (n, arrayMin(arrayMap(x -> x.2, arrayFilter(x -> x.1 = n, steps)))), arrayDistinct(arrayMap(x -> x.1, steps))) AS firsts
-         FROM ${db}.checkouts WHERE ${RAW_WINDOW}
-         GROUP BY cityHash64(checkout_id)
-       )
-       ARRAY JOIN firsts AS s
-       GROUP BY name ORDER BY ord, checkouts DESC, name LIMIT ${MAX_STEPS}`,
-      p,
-    ),
-    rows<{ checkout_id: string; failed: Num; customer: string; value: Num; currency: string; last_step: string; reason: string; first_at: Num; last_at: Num }>(
-      storage,
-      `SELECT checkout_id, failed, customer, value, currency, last_step, reason, first_at, last_at
-       FROM (${per}) WHERE failed OR stuck ORDER BY value DESC, last_at DESC, checkout_id LIMIT {limit:UInt32}`,
-      p,
-    ),
-    // From the raw table: at 10 M vitals a day the dimensioned rollup hardly compresses and its
-    // merge took ~4x longer than this scan of one vital's values (query.bench.ts).
-    rows<{ count: Num; p75: number | null }>(
-      storage,
-      `SELECT count() AS count, quantileTDigest(0.75)(value) AS p75 FROM ${db}.vitals WHERE ${RAW_WINDOW} AND name = 'LCP'`,
-      p,
-    ),
+    totalPercentiles(storage, w, 'LCP'),
   ]);
+  const money = grouped.filter((r) => Number(r.step_row) === 0).sort((a, b) => Number(b.v_failed) + Number(b.v_stuck) - Number(a.v_failed) - Number(a.v_stuck) || (a.currency < b.currency ? -1 : 1));
+  const named = grouped
+    .filter((r) => Number(r.step_row) === 1 && r.name !== '')
+    .sort((a, b) => Number(a.ord) - Number(b.ord) || Number(b.reached) - Number(a.reached) || (a.name < b.name ? -1 : 1))
+    .slice(0, MAX_STEPS)
+    .map((r) => ({ name: r.name, checkouts: r.reached }));
   const sum = (k: 'n_checkouts' | 'n_started' | 'n_completed' | 'n_failed' | 'n_stuck') => money.reduce((n, m) => n + int(m[k]), 0);
   const tot = { checkouts: sum('n_checkouts'), started: sum('n_started'), completed: sum('n_completed'), failed: sum('n_failed'), stuck: sum('n_stuck') };
+  // Each currency's list is its top; the overall top is among them (the engine's order).
+  const top = money
+    .flatMap((m) => m.problems)
+    .map(([negValue, negLastMs, checkout, failed, currency, firstMs]) => ({ value: -Number(negValue), lastAt: -Number(negLastMs), checkout, failed, currency, firstMs }))
+    .sort((a, b) => b.value - a.value || b.lastAt - a.lastAt || (a.checkout < b.checkout ? -1 : a.checkout > b.checkout ? 1 : 0))
+    .slice(0, Math.min(opts.limit, MAX_PROBLEMS));
+  const details = await problemDetails(storage, w, top.map((t) => t.checkout));
+  const problems = top.map((t): ProblemCheckout => ({
+    checkout: t.checkout,
+    status: Number(t.failed) ? 'failed' : 'stuck',
+    customer: details.get(t.checkout)?.customer ?? '',
+    value: num(t.value, 2) ?? 0,
+    currency: t.currency,
+    lastStep: details.get(t.checkout)?.lastStep ?? '',
+    reason: details.get(t.checkout)?.reason ?? '',
+    startedAt: int(t.firstMs),
+    lastAt: t.lastAt,
+  }));
 
   const { started, completed } = tot;
   const steps: FunnelStep[] = [{ step: 'start', checkouts: started, dropOff: null }];
@@ -454,13 +498,13 @@ export async function queryFunnel(storage: Storage, w: Window, opts: { stuckAfte
     steps[i]!.dropOff = prev ? num(Math.max(0, 1 - steps[i]!.checkouts / prev), 4) : null;
   }
 
-  const revenue = money.map((m) => {
+  const revenue = money.slice(0, MAX_CURRENCIES).map((m) => {
     const failed = num(m.v_failed, 2) ?? 0;
     const stuck = num(m.v_stuck, 2) ?? 0;
     return { currency: m.currency, completed: num(m.v_completed, 2) ?? 0, failed, stuck, atRisk: num(failed + stuck, 2) ?? 0 };
   });
 
-  const lcpP75 = lcp[0] && int(lcp[0].count) > 0 ? num(lcp[0].p75, 1) : null;
+  const lcpP75 = lcp && lcp.count > 0 ? num(lcp.q[1], 1) : null;
   const excessMs = lcpP75 === null ? 0 : Math.max(0, lcpP75 - CWV_GOOD.LCP);
   const conversionLoss = num(Math.min(MAX_LOSS, excessMs * LOSS_PER_MS), 4) ?? 0;
   const { failed, stuck } = tot;
@@ -473,17 +517,7 @@ export async function queryFunnel(storage: Storage, w: Window, opts: { stuckAfte
     open: Math.max(0, tot.checkouts - completed - failed - stuck),
     steps,
     revenue,
-    problems: problems.map((r) => ({
-      checkout: r.checkout_id,
-      status: Number(r.failed) ? 'failed' : 'stuck',
-      customer: r.customer,
-      value: num(r.value, 2) ?? 0,
-      currency: r.currency,
-      lastStep: r.last_step,
-      reason: r.reason,
-      startedAt: int(r.first_at),
-      lastAt: int(r.last_at),
-    })),
+    problems,
     latencyEffect: {
       estimate: true,
       method: 'Estimate: about 1 % of conversions lost per 100 ms of LCP p75 above 2.5 s (published rule of thumb, capped at 50 %), applied to completed checkout revenue',

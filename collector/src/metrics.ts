@@ -4,8 +4,31 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export function createMetrics(registry = new Registry()) {
   // Includes nodejs_eventloop_lag_seconds and the event-loop delay percentiles.
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  const projectBeacons = new Counter({
+    name: 'touchpoint_project_beacons_total',
+    help: 'Beacons accepted (wholly or partly), per project',
+    labelNames: ['project'],
+    registers: [registry],
+  });
+  const projectEvents = new Counter({
+    name: 'touchpoint_project_events_total',
+    help: 'Events accepted, per project',
+    labelNames: ['project'],
+    registers: [registry],
+  });
+  // One labels() lookup per project, not per beacon: the ingest route calls countAccepted on every beacon.
+  const perProject = new Map<string, [Counter.Internal, Counter.Internal]>();
   return {
     registry,
+    projectBeacons,
+    projectEvents,
+    /** An accepted beacon and its accepted events, for the project's live figures (live/live-counts.ts). */
+    countAccepted(project: string, events: number): void {
+      let c = perProject.get(project);
+      if (!c) perProject.set(project, (c = [projectBeacons.labels(project), projectEvents.labels(project)]));
+      c[0].inc();
+      c[1].inc(events);
+    },
     beacons: new Counter({
       name: 'touchpoint_beacons_total',
       help: 'Beacons received, by outcome (accepted, partial, rejected) and reason (error code, or ok)',

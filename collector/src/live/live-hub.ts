@@ -10,14 +10,14 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { Storage } from '../storage/clickhouse.ts';
 import { queryLiveFigures, type LiveFigures } from '../storage/query.ts';
-import { createCounter, LIVE_CHANNEL, type CollectorCounts } from './live-counts.ts';
+import { createCounter, LIVE_CHANNEL, parseCounts, type CollectorCounts } from './live-counts.ts';
 
 export interface LiveFrame {
   type: 'live';
   project: string;
   /** End of the second, epoch ms. */
   t: number;
-  /** Beacons and events per second over every collector (all projects: counted at ingest, process-wide). */
+  /** This project's beacons and events per second, over every collector. */
   beaconsPerSecond: number;
   eventsPerSecond: number;
   /** Collectors whose counts are in this frame. */
@@ -127,13 +127,8 @@ export class LiveHub {
   }
 
   #onCounts(message: string): void {
-    try {
-      const c = JSON.parse(message) as CollectorCounts;
-      if (typeof c.id !== 'string' || c.id === this.id || typeof c.beacons !== 'number' || typeof c.events !== 'number') return;
-      this.#counts.set(c.id, { ...c, receivedAt: Date.now() });
-    } catch {
-      // not ours: ignore
-    }
+    const c = parseCounts(message);
+    if (c && c.id !== this.id) this.#counts.set(c.id, { ...c, receivedAt: Date.now() });
   }
 
   /** One ClickHouse sample per project at a time: a slow engine skips seconds, it never piles up. */
@@ -149,19 +144,18 @@ export class LiveHub {
   }
 
   #push(now: number): void {
-    let beacons = 0;
-    let events = 0;
-    let collectors = 0;
-    for (const [id, c] of this.#counts) {
-      if (now - c.receivedAt > STALE_MS) {
-        this.#counts.delete(id);
-        continue;
-      }
-      beacons += c.beacons;
-      events += c.events;
-      collectors++;
-    }
+    for (const [id, c] of this.#counts) if (now - c.receivedAt > STALE_MS) this.#counts.delete(id);
+    const collectors = this.#counts.size;
     for (const [project, set] of this.#clients) {
+      let beacons = 0;
+      let events = 0;
+      for (const c of this.#counts.values()) {
+        const p = c.projects[project];
+        if (p) {
+          beacons += p.beacons;
+          events += p.events;
+        }
+      }
       const f = this.#figures.get(project);
       const frame: LiveFrame = {
         type: 'live',

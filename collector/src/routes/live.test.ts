@@ -99,11 +99,15 @@ describe('GET /api/v1/projects/:project/live', () => {
     await new Promise((r) => c.ws.once('open', r));
     expect(c.ws.protocol).toBe('touchpoint.v1');
     const redis = new Redis(tp.redisUrl);
-    const other = setInterval(() => void redis.publish(LIVE_CHANNEL, JSON.stringify({ id: 'other-collector', t: Date.now(), beacons: 1000, events: 5000 })), 300);
+    // Another collector's counts: this project's add up, another project's stay out of the frame.
+    const counts = { id: 'other-collector', projects: { demo: { beacons: 1000, events: 5000 }, shop: { beacons: 777, events: 7777 } } };
+    const other = setInterval(() => void redis.publish(LIVE_CHANNEL, JSON.stringify({ ...counts, t: Date.now() })), 300);
     try {
       const frame = await waitFor(async () => c.live().find((f) => f.collectors === 2), 5_000, 50);
       expect(frame.beaconsPerSecond).toBeGreaterThanOrEqual(1000);
+      expect(frame.beaconsPerSecond).toBeLessThan(1777);
       expect(frame.eventsPerSecond).toBeGreaterThanOrEqual(5000);
+      expect(frame.eventsPerSecond).toBeLessThan(12777);
     } finally {
       clearInterval(other);
       redis.disconnect();

@@ -100,6 +100,7 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
       const segment = await spool.append(record.row, record.signals);
       if (record.signals.length > 0) signals.push(segment, record.signals);
       metrics.events.inc(valid.length);
+      metrics.countAccepted(project.id, valid.length);
       if (rejected.length === 0) {
         accepted.inc();
         return reply.code(204).send();

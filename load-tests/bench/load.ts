@@ -1,9 +1,6 @@
-// Drives a server with autocannon using pre-generated, realistic beacon bodies (text/plain, as
-// navigator.sendBeacon sends them), cycled per connection. Two kinds of phase:
-//  - max: as fast as ~50 connections can go (closed model: a connection waits for each answer);
-//  - rate: autocannon's `overallRate`, a per-connection quota per second. Still a closed model
-//    with a rate limit, not an open one: if the server stalls, fewer requests are sent (no
-//    coordinated-omission-free arrival schedule as k6's arrival-rate executors give).
+// The max phase: autocannon drives a server as fast as ~50 connections can go (a closed model: a
+// connection waits for each answer) with pre-generated, realistic beacon bodies (text/plain, as
+// navigator.sendBeacon sends them), cycled per connection. The fixed-rate phase is open-load.ts.
 import autocannon from 'autocannon';
 
 export interface BeaconRequest {
@@ -41,8 +38,6 @@ export interface PhaseOptions {
   requests: BeaconRequest[];
   durationS: number;
   connections: number;
-  /** Total requests per second across connections; unset = as fast as possible. */
-  overallRate?: number;
 }
 
 export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
@@ -56,7 +51,6 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
         url: opts.baseUrl,
         connections: opts.connections,
         duration: opts.durationS,
-        ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
         requests: opts.requests.map((r) => ({ method: 'POST' as const, path: opts.path, body: r.body, headers: r.headers })),
       },
       (err: unknown, res: autocannon.Result) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(res)),
@@ -73,8 +67,7 @@ export async function runPhase(opts: PhaseOptions): Promise<PhaseResult> {
   latencies.sort((a, b) => a - b);
   return {
     label: opts.label,
-    kind: opts.overallRate ? 'rate' : 'max',
-    ...(opts.overallRate ? { offeredRate: opts.overallRate } : {}),
+    kind: 'max',
     durationS,
     connections: opts.connections,
     responses,

@@ -18,6 +18,7 @@ import { startBareServer } from './bare-server.ts';
 import { tail, type NodeChild } from './child-process.ts';
 import { treeCpu } from './cpu.ts';
 import { measureFreshness } from './freshness.ts';
+import { runOpenPhase } from './open-load.ts';
 import { runPhase, toRequests, type BeaconRequest, type PhaseResult } from './load.ts';
 import { formatReport, writeReport, type BenchReport, type ServerResult } from './report.ts';
 import { storageSample } from './storage-sample.ts';
@@ -66,8 +67,8 @@ interface Measured {
 
 /** Warm-up, max throughput, then CPU over a fixed-rate phase: the same steps for both servers. */
 async function measure(name: string, child: NodeChild, reqs: BeaconRequest[], afterMax?: (ackedSoFar: number) => Promise<void>): Promise<Measured> {
-  const phase = (label: string, durationS: number, overallRate?: number): Promise<PhaseResult> =>
-    runPhase({ label, baseUrl: child.url, path: BEACON_PATH, requests: reqs, durationS, connections: cfg.connections, ...(overallRate ? { overallRate } : {}) });
+  const phase = (label: string, durationS: number): Promise<PhaseResult> =>
+    runPhase({ label, baseUrl: child.url, path: BEACON_PATH, requests: reqs, durationS, connections: cfg.connections });
   log(`${name}: warm-up ${cfg.warmupS}s`);
   const warm = await phase(`${name} warm-up`, cfg.warmupS);
   log(`${name}: max throughput ${cfg.maxS}s, ${cfg.connections} connections`);
@@ -80,7 +81,7 @@ async function measure(name: string, child: NodeChild, reqs: BeaconRequest[], af
   const idle1 = treeCpu(child.pid);
   log(`${name}: fixed rate ${cfg.rate}/s for ${cfg.rateS}s`);
   const before = treeCpu(child.pid);
-  const rate = await phase(`${name} fixed rate`, cfg.rateS, cfg.rate);
+  const rate = await runOpenPhase({ label: `${name} fixed rate`, baseUrl: child.url, path: BEACON_PATH, requests: reqs, durationS: cfg.rateS, rate: cfg.rate, connections: cfg.connections });
   // Work the server defers (batch inserts) belongs to these requests: wait for it, then read.
   await sleep(cfg.settleS * 1000);
   const after = treeCpu(child.pid);
@@ -97,7 +98,7 @@ async function measure(name: string, child: NodeChild, reqs: BeaconRequest[], af
 }
 
 const notes = [
-  `fixed-rate phases use autocannon's overallRate (${cfg.rate}/s over ${cfg.connections} connections): a closed model with a per-connection quota per second, so requests come in bursts at each second and a stalled server is offered fewer; k6's arrival-rate executors are the open model (load-tests/k6).`,
+  `fixed-rate phases are an open model: ${cfg.rate} requests/s sent on an even schedule over up to ${cfg.connections} keep-alive connections whether or not earlier ones were answered, latency counted from each request's scheduled time (max phases use autocannon, a closed model).`,
   'CPU is utime+stime from /proc of the server process and all its descendants (Touchpoint: node with chDB inside, and its redis-server), read before the fixed-rate phase and after a settle time that lets deferred inserts finish.',
   `load tool (autocannon) runs in the bench process on the same ${cpus().length} cores: max req/s is partly the load tool's limit.`,
 ];

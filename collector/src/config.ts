@@ -44,6 +44,8 @@ export interface SpoolConfig {
   flushIntervalMs: number;
   /** TOUCHPOINT_SEGMENT_MAX_BYTES (32 MiB): a segment is sealed early when it grows past this. */
   segmentMaxBytes: number;
+  /** TOUCHPOINT_COMMIT_INTERVAL_MS (10): least time between two spool writes, so one fsync serves many beacons. */
+  commitIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: int(env, 'TOUCHPOINT_SPOOL_MAX_BYTES', 1024 ** 3, 4096, Number.MAX_SAFE_INTEGER),
       flushIntervalMs: int(env, 'TOUCHPOINT_FLUSH_INTERVAL_MS', 1000, 10, 60_000),
       segmentMaxBytes: int(env, 'TOUCHPOINT_SEGMENT_MAX_BYTES', 32 * 1024 ** 2, 1024, 1024 ** 3),
+      commitIntervalMs: int(env, 'TOUCHPOINT_COMMIT_INTERVAL_MS', 10, 0, 1000),
     },
     logLevel: env.LOG_LEVEL || 'info',
     env,

@@ -34,6 +34,46 @@ describe('Spool', () => {
     await spool.close();
   });
 
+  it('under steady traffic writes at most once per commit interval, and a lone beacon at once', async () => {
+    const spool = new Spool({ dir: tempDir('spool-window'), maxBytes: 1e9, segmentMaxBytes: 1e6, commitIntervalMs: 50 });
+    await spool.open();
+    // After a quiet spell a beacon is written without waiting out the window.
+    let t = performance.now();
+    await spool.append('[0]', []);
+    expect(performance.now() - t).toBeLessThan(40);
+    // A beacon every ~2 ms for ~0.5 s: without the window, each write would carry a beacon or two.
+    const acks: Promise<string>[] = [];
+    t = performance.now();
+    for (let i = 1; i <= 250; i++) {
+      acks.push(spool.append(`[${i}]`, []));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const elapsed = performance.now() - t;
+    await Promise.all(acks);
+    await spool.seal();
+    const groups = readFileSync(spool.sealed[0]!.path, 'utf8').split('\n').filter((l) => l.startsWith('#')).length;
+    expect(groups).toBeLessThanOrEqual(Math.ceil(elapsed / 50) + 2);
+    expect(parseSegment(await readSegment(spool.sealed[0]!.path)).rowCount).toBe(251);
+    await spool.close();
+  });
+
+  it('writes a full group and a seal without waiting out the commit interval', async () => {
+    const spool = new Spool({ dir: tempDir('spool-window-full'), maxBytes: 1e9, segmentMaxBytes: 1e6, commitIntervalMs: 5_000 });
+    await spool.open();
+    await spool.append('[0]', []);
+    // Inside the window now: 32 beacons make a group worth writing at once.
+    const t = performance.now();
+    await Promise.all(Array.from({ length: 32 }, (_, i) => spool.append(`[${i + 1}]`, [])));
+    expect(performance.now() - t).toBeLessThan(1_000);
+    // One more would wait for the window, but a seal (the writer's timer, a shutdown) does not.
+    const late = spool.append('[33]', []);
+    await spool.seal();
+    await late;
+    expect(performance.now() - t).toBeLessThan(2_000);
+    expect(parseSegment(await readSegment(spool.sealed[0]!.path)).rowCount).toBe(34);
+    await spool.close();
+  });
+
   it('replays sealed and active segments after a restart, dropping a torn last group', async () => {
     const dir = tempDir('spool-replay');
     const first = await open(dir);

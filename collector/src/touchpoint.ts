@@ -54,7 +54,8 @@ export interface Touchpoint {
 }
 
 /** Signals reach the worker this soon after their beacon's ack; time-to-outreach's goal is 1 s. */
-const SIGNALS_FAST_LANE_MS = 50;
+/** How soon the fast lane hands signals to the alerting queue (ingest/signal-forwarder.ts). */
+const SIGNAL_LANES = { urgentMs: 50, relaxedMs: 500 };
 
 export interface StartOptions {
   logger?: Logger;
@@ -118,7 +119,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
         },
       });
       queue.on('error', (err) => logger.debug({ err }, 'signals queue error'));
-      const signals = new SignalForwarder(queue, id, SIGNALS_FAST_LANE_MS, logger);
+      const signals = new SignalForwarder(queue, id, SIGNAL_LANES, logger);
       const writer = new BatchWriter({
         spool,
         sinks: [clickhouseSink({ storage, instanceId: id, metrics, logger, rejectedDir: join(config.dataDir, 'rejected') }), signalSink(queue, id, signals)],

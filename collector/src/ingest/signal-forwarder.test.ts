@@ -43,3 +43,26 @@ it('hands checkout signals to the queue well before the segment is sealed, and o
   expect(tp.ingest!.spool.sealed).toHaveLength(0);
   expect(await jobsFor(b.session)).toHaveLength(1);
 });
+
+it('lets signals that act over minutes wait for the relaxed lane, and an urgent one take them along in order', async () => {
+  const identify = beacon([{ type: 'identify', at: Date.now(), customer: 'cust-relaxed', consent: { outreach: true } }], { customer: 'cust-relaxed' });
+  expect((await postBeacon(tp, identify)).status).toBe(204);
+  // The relaxed lane flushes after 500 ms: nothing yet, then one job.
+  await new Promise((r) => setTimeout(r, 150));
+  expect(await jobsFor(identify.session)).toHaveLength(0);
+  await waitFor(async () => (await jobsFor(identify.session)).length === 1, 3000, 20);
+
+  // A contact then a checkout error: the error is urgent and carries the contact with it, first.
+  const session = `s-urgent-${Date.now()}`;
+  const first = beacon([{ type: 'identify', at: Date.now(), customer: 'cust-urgent', consent: { outreach: true } }], { customer: 'cust-urgent', session });
+  const second = beacon([{ type: 'checkout', at: Date.now(), step: 'error', id: 'co-urgent', reason: 'card declined' }], { customer: 'cust-urgent', session, page: 'https://shop.example/checkout' });
+  const t0 = Date.now();
+  expect((await postBeacon(tp, first)).status).toBe(204);
+  expect((await postBeacon(tp, second)).status).toBe(204);
+  const [job] = await waitFor(async () => {
+    const jobs = await jobsFor(session);
+    return jobs.length > 0 && jobs;
+  }, 3000, 10);
+  expect(Date.now() - t0).toBeLessThan(400);
+  expect(job!.data.signals.map((s) => s.event.type)).toEqual(['identify', 'checkout']);
+});

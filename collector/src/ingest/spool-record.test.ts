@@ -34,4 +34,18 @@ describe('spool record', () => {
     expect(row).not.toMatch(/\\ud[89a-f]/);
     expect(signals).toEqual([]);
   });
+
+  it('marks a beacon urgent when outreach answers one of its signals at once', () => {
+    const at = 1_799_999_999_000;
+    const make = (page: string, events: Beacon['events']): Beacon => ({ v: 1, session: 's', customer: 'c', page, sentAt: at, events });
+    const checkout = 'https://shop.example/checkout';
+    const urgent = (b: Beacon) => buildRecord(b, b.events, ctx).urgent;
+    expect(urgent(make(checkout, [{ type: 'checkout', at, step: 'error', id: 'co', reason: 'declined' }]))).toBe(true);
+    expect(urgent(make(checkout, [{ type: 'http', at, method: 'POST', url: 'https://pay.example/charge', status: 502, duration: 80 }]))).toBe(true);
+    // Signals too, but acted on over minutes (contacts, stuck checkouts, LCP streaks) or context only (JS errors).
+    expect(urgent(make(checkout, [{ type: 'checkout', at, step: 'start', id: 'co' }, { type: 'error', at, kind: 'js', message: 'x' }]))).toBe(false);
+    expect(urgent(make('https://shop.example/', [{ type: 'identify', at, customer: 'c', consent: { outreach: true } }, { type: 'vital', at, name: 'LCP', value: 5000 }]))).toBe(false);
+    // A failed request away from the checkout is no signal at all.
+    expect(urgent(make('https://shop.example/', [{ type: 'http', at, method: 'GET', url: 'https://shop.example/api', status: 0, duration: 80 }]))).toBe(false);
+  });
 });

@@ -22,6 +22,8 @@ export interface SpoolRecord {
   /** The beacon's `beacon_intake` row, JSONCompactEachRow, without the line break. */
   row: string;
   signals: string[];
+  /** A signal outreach answers at once (a checkout error, a request on a checkout page). */
+  urgent: boolean;
 }
 
 // Shared by every beacon without events of a family (most of them); frozen, so a push would throw.
@@ -40,6 +42,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
   let vitals: unknown[] = NONE, navigations: unknown[] = NONE, resources: unknown[] = NONE, errors: unknown[] = NONE;
   let requests: unknown[] = NONE, checkouts: unknown[] = NONE, customEvents: unknown[] = NONE;
   let signals: string[] = NONE;
+  let urgent = false;
 
   for (const e of events) {
     counts[e.type] = (counts[e.type] ?? 0) + 1;
@@ -72,12 +75,14 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
         if (requests === NONE) requests = [];
         requests.push([t, e.method, e.url, splitUrl(e.url).host, e.status, e.duration]);
         signal = onCheckoutPage;
+        urgent ||= signal;
         break;
       case 'checkout':
         if (e.reason !== undefined) e.reason = scrub(e.reason);
         if (checkouts === NONE) checkouts = [];
         checkouts.push([t, e.id, e.step, e.name ?? '', e.reason ?? '', e.value ?? 0, e.currency ?? '', e.orderId ?? '']);
         signal = true;
+        urgent ||= e.step === 'error';
         break;
       case 'identify':
         // Contact details and consent go to the outreach store (via the signal), never to ClickHouse.
@@ -100,7 +105,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
   }
   const row = JSON.stringify([project, receivedAt, Math.round(beacon.sentAt), skew, session, customer, pageUrl, host, path, client.device, client.browser,
     client.browserVersion, client.os, country, beacon.connection ?? '', counts, vitals, navigations, resources, errors, requests, checkouts, customEvents]);
-  return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals };
+  return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals, urgent };
 }
 
 /**

@@ -98,7 +98,7 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
         country: country(req),
       });
       const segment = await spool.append(record.row, record.signals);
-      if (record.signals.length > 0) signals.push(segment, record.signals);
+      if (record.signals.length > 0) signals.push(segment, record.signals, record.urgent);
       metrics.events.inc(valid.length);
       metrics.countAccepted(project.id, valid.length);
       if (rejected.length === 0) {

@@ -101,7 +101,7 @@ export function formatReport(r: BenchReport): string {
     '',
     `(a) throughput  Touchpoint max acked/s ÷ bare max acked/s    = ${ratio(r.ratios.throughput)}  (target ≥ ${r.ratios.target}, goal ${r.ratios.goal}: ${pass(r.ratios.throughput)})`,
     `(b) cost        bare CPU µs/req ÷ Touchpoint CPU µs/beacon    = ${ratio(r.ratios.cost)}  (target ≥ ${r.ratios.target}, goal ${r.ratios.goal}: ${pass(r.ratios.cost)})`,
-    `idle CPU before the fixed-rate phase: bare ${int(r.bare.idleCpuMicrosPerSec)} µs/s, Touchpoint ${int(r.touchpoint.idleCpuMicrosPerSec)} µs/s (included in the per-request figures, not subtracted)`,
+    `idle CPU before the warm-up: bare ${int(r.bare.idleCpuMicrosPerSec)} µs/s, Touchpoint ${int(r.touchpoint.idleCpuMicrosPerSec)} µs/s (included in the per-request figures, not subtracted)`,
     `freshness (beacon → summary API): p50 ${ms(r.freshness.p50Ms)} ms, p95 ${ms(r.freshness.p95Ms)} ms, max ${ms(r.freshness.maxMs)} ms over ${r.freshness.samples} beacons${r.freshness.timedOut ? `, ${r.freshness.timedOut} NOT VISIBLE within the timeout` : ''}`,
     agentLine(r.agent),
     storageLine(r.storage),

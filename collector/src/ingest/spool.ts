@@ -6,9 +6,10 @@ import { join } from 'node:path';
 /**
  * The durable spool: beacons are acknowledged only after their record is on disk.
  *
- * Appends are group-committed: every record that arrives while one write + fdatasync is in
- * flight goes out together in the next one, so one fsync serves hundreds of beacons at peak
- * and a lone beacon still waits only for its own. A group is its beacons' rows (one JSON array
+ * Appends are group-committed: every record that arrives while one synced write is in flight,
+ * or within the commit interval after it started, goes out together in the next one, so one
+ * fsync serves tens to hundreds of beacons under load and a lone beacon still waits only for
+ * its own. A group is its beacons' rows (one JSON array
  * per line, ready for the engine as they are), then their signals (`s\t<Signal JSON>` lines),
  * then a commit line `#<number of lines>`; a reader keeps only complete groups, so a write torn
  * by a crash (never acknowledged) is dropped on replay. Segments are sealed on a timer and handed

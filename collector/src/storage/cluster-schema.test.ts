@@ -38,7 +38,8 @@ describe('cluster schema', () => {
     expect(statements.length).toBeGreaterThan(single.length);
     for (const s of statements) {
       const f = await format(s);
-      expect(f, s).toMatch(/ON CLUSTER [`']\{cluster\}[`']/);
+      // A data copy runs once, through the Distributed tables; everything else on every node.
+      if (!s.startsWith('INSERT INTO')) expect(f, s).toMatch(/ON CLUSTER [`']\{cluster\}[`']/);
     }
   });
 
@@ -65,6 +66,11 @@ describe('cluster schema', () => {
     // Migration 003's rollups, and the ones it replaces dropped on both ends.
     expect(statements.find((s) => s.includes('`timings_local`'))).toMatch(/ReplicatedAggregatingMergeTree\([^)]*\)[\s\S]*index_granularity = 256/);
     expect(statements.find((s) => s.includes('`page_loads_1h_local`'))).toMatch(/ReplicatedAggregatingMergeTree\(/);
+    // Migration 005: page loads by hour, copied once through the Distributed tables, then the old table dropped.
+    expect(statements.find((s) => s.includes('`page_loads_local`'))).toMatch(/ReplicatedAggregatingMergeTree\([\s\S]*PARTITION BY hour/);
+    const copy = statements.filter((s) => s.startsWith('INSERT INTO'));
+    expect(copy).toEqual(['INSERT INTO `touchpoint`.page_loads SELECT * FROM `touchpoint`.page_loads_1h SETTINGS max_partitions_per_insert_block = 0']);
+    expect(statements).toContain("DROP TABLE IF EXISTS `touchpoint`.`page_loads_1h_local` ON CLUSTER '{cluster}'");
     expect(statements).toContain("DROP TABLE IF EXISTS `touchpoint`.`timings_1m_local` ON CLUSTER '{cluster}'");
   });
 

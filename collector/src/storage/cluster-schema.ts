@@ -6,7 +6,9 @@
  * has. Materialized views read and write the local tables: each shard rolls up its own rows,
  * and queries merge the rollup states across shards through the Distributed rollup table.
  * A Null-engine intake table stays one per server: its views fill that server's local tables.
- * Every statement runs `ON CLUSTER '{cluster}'`.
+ * Every statement runs `ON CLUSTER '{cluster}'`, but for a data copy (`INSERT … SELECT` between
+ * two tables, when a migration moves rows to a new layout): run once, through the Distributed
+ * tables, it reads and writes every shard.
  *
  * Inserts through a Distributed table are asynchronous unless `distributed_foreground_insert=1`
  * is set: a writer that acknowledges after the insert must set it to keep that promise.
@@ -123,6 +125,10 @@ export function toCluster(statement: string, localTables: Set<string>, opts: Clu
     if (localTables.delete(name)) out.push(`DROP TABLE IF EXISTS ${dbPart}.${quote(`${name}_local`)} ${onCluster}${rest}`);
     return out;
   }
+
+  // A data copy between tables (a migration moving rows to a new layout) reads and writes the
+  // Distributed tables: run once, on one node, it covers every shard.
+  if (new RegExp(String.raw`^INSERT\s+INTO\s+${REF}\s+SELECT\s`, 'i').test(sql)) return [sql];
 
   throw new ClusterSchemaError('unknown statement kind', sql);
 }

@@ -125,14 +125,14 @@ describe('timings: hour rows inside the window, raw or minute rows at its edges'
   });
 });
 
-describe('page_loads_1h: one page load from several inserts', () => {
+describe('page_loads: one page load from several inserts', () => {
   /** A complete hour, in a project of its own. */
   const P = H - 3 * HOUR;
   const at = (min: number) => P + min * MIN;
 
   beforeAll(async () => {
     // Separate inserts make separate parts; with merges stopped, only FINAL joins them.
-    await storage.client.command({ query: `SYSTEM STOP MERGES ${db}.page_loads_1h` });
+    await storage.client.command({ query: `SYSTEM STOP MERGES ${db}.page_loads` });
     const insert = (values: ReturnType<typeof vitalRow>[]) =>
       storage.client.insert({ table: `${db}.vitals`, format: 'JSONEachRow', values: values.map((v) => ({ ...v, project: 'loads' })) });
     await insert([
@@ -147,7 +147,7 @@ describe('page_loads_1h: one page load from several inserts', () => {
   });
 
   afterAll(async () => {
-    await storage.client.command({ query: `SYSTEM START MERGES ${db}.page_loads_1h` });
+    await storage.client.command({ query: `SYSTEM START MERGES ${db}.page_loads` });
   });
 
   it('judges each load on all its reports', async () => {

@@ -1,7 +1,7 @@
 /**
  * The dashboards' query API over ClickHouse: percentiles over time and by dimension from the
  * `timings` rollup (timing-states.ts picks minute rows, hour rows or raw rows per part of the
- * window), the Core Web Vitals pass rate from `page_loads_1h`, the funnel from `checkouts_1h`,
+ * window), the Core Web Vitals pass rate from `page_loads`, the funnel from `checkouts_1h`,
  * and what no rollup answers (errors, third parties, example sessions) from the raw tables.
  *
  * Every value is a bound parameter. The only identifiers that vary are dimension and phase
@@ -143,7 +143,7 @@ export async function totalPercentiles(storage: Storage, w: Window, metric: Metr
 }
 
 // ---------------------------------------------------------------------------------------------
-// Core Web Vitals pass rate (page_loads_1h, one row per page load)
+// Core Web Vitals pass rate (page_loads, one row per page load and hour)
 
 export interface PassRate {
   /** Page loads with an LCP whose first report falls in the window. */
@@ -184,7 +184,7 @@ export async function queryPassRate(storage: Storage, w: Window, by: Dimension |
        countIf(${good('lcp', 'lcpGood')} AND ${good('inp', 'inpGood')} AND ${good('cls', 'clsGood')}) AS good,
        countIf(${good('lcp', 'lcpGood')}) AS lcp_good, countIf(${good('inp', 'inpGood')}) AS inp_good, countIf(${good('cls', 'clsGood')}) AS cls_good,
        quantile(0.75)(lcp) AS lcp75, quantileIf(0.75)(inp, has_inp = 1) AS inp75, quantile(0.75)(cls) AS cls75
-     FROM ${db}.page_loads_1h FINAL
+     FROM ${db}.page_loads FINAL
      WHERE project = {project:String}
        AND hour >= toStartOfHour(fromUnixTimestamp64Milli({from:Int64})) AND hour < fromUnixTimestamp64Milli({to:Int64})
        AND minute >= toStartOfMinute(fromUnixTimestamp64Milli({from:Int64})) AND minute < fromUnixTimestamp64Milli({to:Int64})

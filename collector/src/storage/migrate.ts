@@ -35,8 +35,9 @@ export function splitStatements(sql: string): string[] {
 }
 
 /**
- * Applies the migrations not yet recorded. Statements are idempotent (IF NOT EXISTS), so a
- * migration interrupted half-way is simply run again at the next start.
+ * Applies the migrations not yet recorded. Statements are idempotent (IF NOT EXISTS), or
+ * harmless when repeated (005's copy into a table of max/min/any columns), so a migration
+ * interrupted half-way is simply run again at the next start.
  */
 export async function migrate(storage: Storage): Promise<number[]> {
   const { client } = storage;

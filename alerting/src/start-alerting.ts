@@ -59,15 +59,19 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
   // BullMQ needs maxRetriesPerRequest: null so commands wait out a Redis restart instead of failing.
   const redis = new Redis(deps.redisUrl, { maxRetriesPerRequest: null });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'alerting: Redis connection error'));
+  // The stores' own connection pipelines: commands issued in one turn of the event loop (the
+  // sessions of a signal batch, side by side) go out in one write. BullMQ keeps a plain one.
+  const storeRedis = new Redis(deps.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true });
+  storeRedis.on('error', (err) => logger.warn({ err: err.message }, 'alerting: Redis connection error (store)'));
   const keys = storeKeys(config.keyPrefix);
-  const store = new OutreachStore(redis, keys, config.contactTtlMs);
+  const store = new OutreachStore(storeRedis, keys, config.contactTtlMs);
   const queues = createAlertingQueues(redis, config);
   const email = config.smtpUrl ? createEmailChannel({ smtpUrl: config.smtpUrl, from: config.outreachFrom, timeoutMs: config.channelTimeoutMs }) : undefined;
   const list = (): ProjectAlerting[] => (typeof deps.projects === 'function' ? deps.projects() : deps.projects);
   const ctx: AlertingContext = {
     config,
     store,
-    checkouts: new CheckoutStateStore(redis, keys),
+    checkouts: new CheckoutStateStore(storeRedis, keys),
     queues,
     outreachLog: deps.outreachLog,
     rollups: deps.rollups,
@@ -119,6 +123,7 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
       await queues.close();
       email?.close();
       await redis.quit().catch(() => redis.disconnect());
+      await storeRedis.quit().catch(() => storeRedis.disconnect());
     },
   };
 }

@@ -28,7 +28,9 @@ export interface SpawnNodeOptions {
 /** Starts `node --import tsx SCRIPT` and waits until GET readyPath answers 200. */
 export async function spawnNode(opts: SpawnNodeOptions): Promise<NodeChild> {
   const log = createWriteStream(opts.logFile);
-  const child = spawn(process.execPath, ['--import', 'tsx', opts.script], {
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: profile the servers under load.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', opts.script], {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env, PORT: String(opts.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

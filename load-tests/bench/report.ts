@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AgentSize } from './agent-size.ts';
 import type { FreshnessResult } from './freshness.ts';
 import type { PhaseResult } from './load.ts';
+import type { EngineCost } from './engine-cost.ts';
 import type { StorageSample } from './storage-sample.ts';
 
 export interface ServerResult {
@@ -38,6 +39,8 @@ export interface BenchReport {
   stored: { acknowledged: number; stored: number; ok: boolean };
   agent: AgentSize | { error: string };
   storage: StorageSample | { error: string };
+  /** The embedded engine alone at the fixed rate: inserts, views and merges, no HTTP. */
+  engine: EngineCost | { error: string };
   notes: string[];
 }
 
@@ -81,6 +84,20 @@ function storageLine(s: BenchReport['storage']): string {
   return `storage (${int(s.sent)} distinct beacons of ${int(s.meanBodyBytes)} B sent, ${int(s.acked)} acknowledged, ${int(s.stored)} stored${s.failed ? `, ${s.failed} unanswered (${s.firstError ?? '?'})` : ''}): ${s.rawRowsPerBeacon.toFixed(2)} raw rows and ${int(s.compressedBytesPerBeacon)} B compressed per beacon (all tables, before background merges)`;
 }
 
+/**
+ * The engine's share, and what it leaves: (b) ≥ 0.5 means Touchpoint ≤ 2 × bare per beacon, so
+ * everything but the engine (HTTP, parsing, the spool, signals) gets at most 2 × bare − engine.
+ */
+function engineLine(e: BenchReport['engine'], bareMicros: number): string {
+  if ('error' in e) return `storage engine alone: not measured (${e.error})`;
+  const left = 2 * bareMicros - e.cpuMicrosPerBeacon;
+  const verdict =
+    left < bareMicros
+      ? `less than the bare route spends on its whole request (${int(bareMicros)} µs)`
+      : `against ${int(bareMicros)} µs for the bare route's whole request`;
+  return `storage engine alone: ${int(e.cpuMicrosPerBeacon)} µs CPU per beacon at ${int(e.rate)}/s (one insert a second into beacon_intake, its views and their merges; no HTTP, spool or Redis; insert p50 ${int(e.insertMsP50)} ms). For (b) ≥ 0.5 the rest of a beacon (HTTP, parse, spool, signals) would get at most 2 × bare − engine = ${int(left)} µs, ${verdict}`;
+}
+
 function agentLine(a: BenchReport['agent']): string {
   if ('error' in a) return `agent bundle: not measured (${a.error})`;
   return `agent bundle: ${int(a.rawBytes)} B minified, ${int(a.gzipBytes)} B gzip (budget ${int(a.budgetBytes)} B${a.withinBudget ? '' : ', OVER BUDGET'})`;
@@ -103,6 +120,7 @@ export function formatReport(r: BenchReport): string {
     `(b) cost        bare CPU µs/req ÷ Touchpoint CPU µs/beacon    = ${ratio(r.ratios.cost)}  (target ≥ ${r.ratios.target}, goal ${r.ratios.goal}: ${pass(r.ratios.cost)})`,
     `idle CPU before the warm-up: bare ${int(r.bare.idleCpuMicrosPerSec)} µs/s, Touchpoint ${int(r.touchpoint.idleCpuMicrosPerSec)} µs/s (included in the per-request figures, not subtracted)`,
     `freshness (beacon → summary API): p50 ${ms(r.freshness.p50Ms)} ms, p95 ${ms(r.freshness.p95Ms)} ms, max ${ms(r.freshness.maxMs)} ms over ${r.freshness.samples} beacons${r.freshness.timedOut ? `, ${r.freshness.timedOut} NOT VISIBLE within the timeout` : ''}`,
+    engineLine(r.engine, r.bare.cpuMicrosPerRequest),
     agentLine(r.agent),
     storageLine(r.storage),
     r.stored.ok

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBeaconGenerator, generateRequests, shiftBeacon } from '../k6/lib/beacons.js';
 import { measureAgentSize } from './agent-size.ts';
+import { measureEngineCost, type EngineCost } from './engine-cost.ts';
 import { startBareServer } from './bare-server.ts';
 import { tail, type NodeChild } from './child-process.ts';
 import { treeCpu } from './cpu.ts';
@@ -123,6 +124,15 @@ if (bareOnly) {
   process.exit(0);
 }
 
+// Before Touchpoint starts, on a quiet box: the engine's share of a beacon, no HTTP around it.
+log(`storage engine alone: ${cfg.rate} beacons/s, one insert a second, ${cfg.rateS}s`);
+let engine: EngineCost | { error: string };
+try {
+  engine = await measureEngineCost({ repoRoot: REPO_ROOT, workDir: logDir, bodies: requests.map((r) => r.body), rate: cfg.rate, seconds: cfg.rateS });
+} catch (err) {
+  engine = { error: err instanceof Error ? err.message.slice(0, 300) : String(err) };
+}
+
 log('starting Touchpoint (fresh data directory)');
 const t0 = Date.now();
 const tp = await startTouchpoint(logDir, ADMIN_TOKEN);
@@ -185,6 +195,7 @@ try {
     stored: { acknowledged, stored, ok: stored >= acknowledged },
     agent,
     storage: { error: 'not measured yet' },
+    engine,
     notes,
   };
 } catch (err) {

@@ -6,6 +6,7 @@ COPY protocol/package.json protocol/
 COPY collector/package.json collector/
 COPY agent/package.json agent/
 COPY alerting/package.json alerting/
+COPY node/package.json node/
 COPY dashboards/package.json dashboards/
 COPY load-tests/package.json load-tests/
 RUN npm ci --no-audit --no-fund
@@ -14,4 +15,4 @@ RUN npm run build -w @touchpoint/agent --if-present
 ENV NODE_ENV=production PORT=8080 DATA_DIR=/data UV_THREADPOOL_SIZE=16
 EXPOSE 8080
 VOLUME /data
-CMD ["node", "--import", "tsx", "collector/src/server.ts"]
+CMD ["node", "--import", "tsx", "node/src/main.ts"]

@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 
 /** The issue's budget for the minified + gzipped agent, web-vitals included. */
 export const GZIP_BUDGET_BYTES = 8 * 1024;
@@ -23,12 +24,7 @@ export interface AgentBuild {
   budget: number;
 }
 
-export class AgentOverBudgetError extends Error {
-  readonly code = 'TP_ERR_AGENT_OVER_BUDGET';
-  constructor(gzip: number) {
-    super(`agent.js is ${gzip} B gzipped, over the ${GZIP_BUDGET_BYTES} B budget: trim a capture module or a dependency before merging.`);
-  }
-}
+const overBudget = (gzip: number) => new TouchpointError('TP_ERR_AGENT_OVER_BUDGET', `${gzip} B gzipped, budget ${GZIP_BUDGET_BYTES} B`);
 
 export async function buildAgent(opts: { write?: boolean } = {}): Promise<AgentBuild> {
   const file = fileURLToPath(new URL('./dist/agent.js', import.meta.url));
@@ -59,7 +55,7 @@ if (isMain) {
   const kb = (n: number) => (n / 1024).toFixed(2) + ' KiB';
   console.log(`agent.js  raw ${kb(b.raw)}  gzip ${kb(b.gzip)}  (budget ${kb(GZIP_BUDGET_BYTES)}, goal ${kb(GZIP_GOAL_BYTES)})  -> ${b.file}`);
   if (b.gzip > GZIP_BUDGET_BYTES) {
-    console.error(new AgentOverBudgetError(b.gzip).message);
+    console.error(overBudget(b.gzip).message);
     process.exit(1);
   }
 }

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../collector/src/config.ts';
-import { startTouchpoint, type Touchpoint } from '../../collector/src/touchpoint.ts';
+import { loadConfig } from '@touchpoint/node/config';
+import { startTouchpoint, type Touchpoint } from '@touchpoint/node';
 import { buildAgent, type AgentBuild } from '../build.ts';
 import { startDemoShop, type DemoShop } from '../demo-shop/serve.ts';
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
   // A clean clone has no dist/: build it, as `npm run build -w agent` would.
   agent = await buildAgent();
   dir = mkdtempSync(join(tmpdir(), 'tp-agent-e2e-'));
-  tp = await startTouchpoint(loadConfig({ PORT: '0', DATA_DIR: dir, TOUCHPOINT_ADMIN_TOKEN: 'test', LOG_LEVEL: 'warn' }));
+  tp = await startTouchpoint(loadConfig({ PORT: '0', DATA_DIR: dir, TOUCHPOINT_ADMIN_TOKEN: 'test-admin-token', LOG_LEVEL: 'warn' }));
   const script = await fetch(`${tp.url}/agent.js`);
   if (script.status == 404) {
     throw new Error('GET /agent.js is 404: collector/src/app.ts must register collector/src/routes/agent-script.ts');
@@ -58,7 +58,7 @@ afterAll(async () => {
 
 async function summary(query: Record<string, string>): Promise<Summary> {
   const qs = new URLSearchParams({ from: String(since), to: String(Date.now() + 60_000), ...query });
-  const r = await fetch(`${tp.url}/api/v1/projects/demo/summary?${qs}`, { headers: { authorization: 'Bearer test' } });
+  const r = await fetch(`${tp.url}/api/v1/projects/demo/summary?${qs}`, { headers: { authorization: 'Bearer test-admin-token' } });
   expect(r.status).toBe(200);
   return (await r.json()) as Summary;
 }

@@ -1,6 +1,7 @@
 /**
  * Alerting configuration from the environment. Every variable is documented here with its default.
  */
+import { ConfigError } from '@touchpoint/protocol/errors';
 import { parseDuration } from './lib/duration.ts';
 import { parseQuietHours, type QuietHours } from './lib/quiet-hours.ts';
 import { parseSreRules, DEFAULT_SRE_RULES, type SreRule } from './rules/sre-threshold.ts';
@@ -62,17 +63,13 @@ export interface AlertingConfig {
   contactTtlMs: number;
 }
 
-export class AlertingConfigError extends Error {
-  readonly code = 'TP_ERR_ALERTING_CONFIG';
-}
-
 type Env = Record<string, string | undefined>;
 
 function num(env: Env, name: string, def: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v < min || v > max) throw new AlertingConfigError(`${name}="${raw}" must be a number from ${min} to ${max}`);
+  if (!Number.isFinite(v) || v < min || v > max) throw new ConfigError(`${name}="${raw}" must be a number from ${min} to ${max}`);
   return v;
 }
 
@@ -87,7 +84,7 @@ function url(env: Env, name: string): string | undefined {
   try {
     new URL(raw);
   } catch {
-    throw new AlertingConfigError(`${name}="${raw}" is not a URL`);
+    throw new ConfigError(`${name}="${raw}" is not a URL`);
   }
   return raw;
 }
@@ -121,6 +118,7 @@ export function loadAlertingConfig(env: Env): AlertingConfig {
     contactTtlMs: dur(env, 'TOUCHPOINT_CONTACT_TTL', '90d'),
   };
   const smtpUrl = url(env, 'TOUCHPOINT_SMTP_URL');
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`TOUCHPOINT_SMTP_URL must start with smtp:// or smtps://, not ${new URL(smtpUrl).protocol}//`);
   if (smtpUrl) cfg.smtpUrl = smtpUrl;
   const outreachWebhook = url(env, 'TOUCHPOINT_OUTREACH_WEBHOOK');
   if (outreachWebhook) cfg.outreachWebhook = outreachWebhook;
@@ -133,7 +131,7 @@ export function loadAlertingConfig(env: Env): AlertingConfig {
   if (sreEmail) cfg.sreEmail = sreEmail;
   if (quiet) cfg.quietHours = parseQuietHours(quiet, opt(env, 'TOUCHPOINT_QUIET_HOURS_TZ'));
   if ((cfg.alertEmail || cfg.sreEmail) && !cfg.smtpUrl) {
-    throw new AlertingConfigError('TOUCHPOINT_ALERT_EMAIL / TOUCHPOINT_SRE_EMAIL need TOUCHPOINT_SMTP_URL to send mail');
+    throw new ConfigError('TOUCHPOINT_ALERT_EMAIL / TOUCHPOINT_SRE_EMAIL need TOUCHPOINT_SMTP_URL to send mail');
   }
   return cfg;
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startPrivateRedis, type PrivateRedis } from '../../collector/src/redis/private-redis.ts';
+import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
 import { signal, SignalProducer, waitFor } from './testing/signals.ts';
 import { startSmtpSink, type SmtpSink } from './testing/smtp-sink.ts';
 import { startWebhookSink, type WebhookSink } from './testing/webhook-sink.ts';

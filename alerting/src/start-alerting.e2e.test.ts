@@ -4,15 +4,16 @@
  * (Test-only imports of the collector: alerting's runtime code never imports it.)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Beacon } from '@touchpoint/protocol';
-import { loadConfig } from '../../collector/src/config.ts';
-import { createRollupReader } from '../../collector/src/storage/alert-metrics.ts';
-import { createOutreachLog } from '../../collector/src/storage/outreach-log.ts';
-import { startTouchpoint, type Touchpoint } from '../../collector/src/touchpoint.ts';
+import { loadConfig } from '@touchpoint/node/config';
+import { createRollupReader } from '@touchpoint/collector/storage/alert-metrics';
+import { createOutreachLog } from '@touchpoint/collector/storage/outreach-log';
+import { startTouchpoint, type Touchpoint } from '@touchpoint/node';
 import { loadAlertingConfig } from './config.ts';
 import { startAlerting, type Alerting } from './start-alerting.ts';
 import { silentLogger, waitFor } from './testing/signals.ts';
@@ -29,7 +30,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tp-rescue-e2e-'));
   smtp = await startSmtpSink();
   hooks = await startWebhookSink();
-  tp = await startTouchpoint(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TOUCHPOINT_ADMIN_TOKEN: 'test', TOUCHPOINT_ROLES: 'collector', LOG_LEVEL: 'warn' }));
+  tp = await startTouchpoint(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TOUCHPOINT_ADMIN_TOKEN: 'test-admin-token', TOUCHPOINT_ROLES: 'collector', LOG_LEVEL: 'warn' }));
   alerting = await startAlerting({
     redisUrl: tp.redisUrl,
     config: loadAlertingConfig({ TOUCHPOINT_SMTP_URL: smtp.url, TOUCHPOINT_OUTREACH_WEBHOOK: `${hooks.url}/outreach`, TOUCHPOINT_ALERT_WEBHOOK: `${hooks.url}/alerts` }),
@@ -49,7 +50,7 @@ afterAll(async () => {
 });
 
 it('a failed checkout beacon → one email, one webhook, one marketer alert, and the outreach log', async () => {
-  const example = JSON.parse(readFileSync(new URL('../../protocol/examples/checkout-failure.json', import.meta.url), 'utf8')) as Beacon;
+  const example = JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@touchpoint/protocol/examples/checkout-failure.json'), 'utf8')) as Beacon;
   const now = Date.now();
   const shift = now - example.sentAt;
   const beacon: Beacon = { ...example, sentAt: now, events: example.events.map((e) => ({ ...e, at: e.at + shift })) };

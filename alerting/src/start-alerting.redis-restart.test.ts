@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startPrivateRedis, type PrivateRedis } from '../../collector/src/redis/private-redis.ts';
+import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
 import { loadAlertingConfig } from './config.ts';
 import { startAlerting, type Alerting } from './start-alerting.ts';
 import { MemoryOutreachLog } from './testing/memory-outreach-log.ts';

@@ -1,10 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import { errorBody, TouchpointError } from './errors.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
+import { errorBody } from './error-body.ts';
 import { addAdminAuth } from './plugins/admin-auth.ts';
 import agentScriptRoutes from './routes/agent-script.ts';
 import beaconRoutes from './routes/beacon.ts';
 import dashboardsRoutes from './routes/dashboards.ts';
 import liveRoutes from './routes/live.ts';
+import outreachRoutes from './routes/outreach.ts';
 import queryRoutes from './routes/query.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
@@ -22,16 +24,14 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
 export interface AppOptions extends HealthDeps {
   /** Ingest and query routes: present when this process runs the collector role. */
   collector?: RouteDeps;
-  /** Route plugins contributed by other roles (e.g. the outreach API). */
-  extraRoutes?: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 /**
- * Builds the HTTP app from its parts; touchpoint.ts makes it listen. Every role serves health,
+ * Builds the HTTP app from its parts; the process (`@touchpoint/node`) makes it listen. Every role serves health,
  * readiness and metrics; the collector role adds ingest and the query API.
  */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const { extraRoutes = [], collector, ...deps } = opts;
+  const { collector, ...deps } = opts;
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; typing it so keeps the app's type the default one.
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -71,9 +71,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await app.register(summaryRoutes, collector);
     await app.register(queryRoutes, collector);
     await app.register(liveRoutes, collector);
-    await app.register(agentScriptRoutes);
-    await app.register(dashboardsRoutes);
+    await app.register(agentScriptRoutes, { file: collector.assets.agentScript });
+    await app.register(outreachRoutes, collector);
+    await app.register(dashboardsRoutes, collector.assets.dashboards);
   }
-  for (const routes of extraRoutes) await app.register(routes);
   return app;
 }

@@ -1,29 +1,17 @@
+/**
+ * The collector role's settings, from the environment, each with its default. Read once, with
+ * every other role's, by the process's configuration (`@touchpoint/node/config`) before anything
+ * starts; an invalid value is a ConfigError that names the variable and what it takes.
+ */
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { ConfigError } from '@touchpoint/protocol/errors';
 
-export type Role = 'collector' | 'worker';
+type Env = Record<string, string | undefined>;
 
-/** Every setting Touchpoint reads, from the environment, with its default. */
-export interface Config {
-  /** PORT (8080). 0 picks a free port. */
-  port: number;
-  /** HOST (0.0.0.0). */
-  host: string;
-  /** DATA_DIR (./data): embedded ClickHouse, the spool, the private Redis. */
-  dataDir: string;
-  /** CLICKHOUSE_URL (unset = embedded chDB under DATA_DIR/clickhouse). */
-  clickhouseUrl: string | undefined;
-  /** CLICKHOUSE_DATABASE (touchpoint). */
-  clickhouseDatabase: string;
-  /** REDIS_URL (unset = a private redis-server under DATA_DIR/redis). */
-  redisUrl: string | undefined;
-  /** TOUCHPOINT_ADMIN_TOKEN guards /api/. Generated and printed in dev when unset. */
+export interface CollectorConfig {
+  /** TOUCHPOINT_ADMIN_TOKEN guards /api/ (and the live WebSocket). Generated and printed in dev when unset. */
   adminToken: string;
   adminTokenGenerated: boolean;
-  /** TOUCHPOINT_PROJECTS: a JSON file of projects. Unset = the dev project `demo`. */
-  projectsFile: string | undefined;
-  /** TOUCHPOINT_ROLES (all): collector, worker or both, comma-separated. */
-  roles: Set<Role>;
   /** TOUCHPOINT_COUNTRY_HEADER: a header set by a trusted CDN, e.g. cf-ipcountry. Unset = no country. */
   countryHeader: string | undefined;
   /** TOUCHPOINT_TRUST_PROXY (unset): `true`, a hop count or comma-separated proxy addresses whose X-Forwarded-For is believed (behind a load balancer). */
@@ -31,10 +19,6 @@ export interface Config {
   /** TOUCHPOINT_RATE_LIMIT (1000): beacons per second per project and client address, bursts of twice that; 0 turns it off (load tests from one address). */
   rateLimitPerSecond: number;
   spool: SpoolConfig;
-  /** LOG_LEVEL (info). */
-  logLevel: string;
-  /** The whole environment, for roles that read their own settings (alerting). */
-  env: Record<string, string | undefined>;
 }
 
 export interface SpoolConfig {
@@ -48,22 +32,16 @@ export interface SpoolConfig {
   commitIntervalMs: number;
 }
 
-export class ConfigError extends Error {}
+/** A token shorter than this is guessable by the few attempts the API allows. */
+const MIN_TOKEN_LENGTH = 16;
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadCollectorConfig(env: Env): CollectorConfig {
   const token = env.TOUCHPOINT_ADMIN_TOKEN?.trim();
+  if (token && token.length < MIN_TOKEN_LENGTH) throw new ConfigError(`TOUCHPOINT_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
   return {
-    port: int(env, 'PORT', 8080, 0, 65535),
-    host: env.HOST || '0.0.0.0',
-    dataDir: resolve(env.DATA_DIR || './data'),
-    clickhouseUrl: env.CLICKHOUSE_URL || undefined,
-    clickhouseDatabase: ident(env.CLICKHOUSE_DATABASE || 'touchpoint', 'CLICKHOUSE_DATABASE'),
-    redisUrl: env.REDIS_URL || undefined,
     adminToken: token || randomBytes(18).toString('base64url'),
     adminTokenGenerated: !token,
-    projectsFile: env.TOUCHPOINT_PROJECTS || undefined,
-    roles: roles(env.TOUCHPOINT_ROLES),
-    countryHeader: env.TOUCHPOINT_COUNTRY_HEADER?.toLowerCase() || undefined,
+    countryHeader: header(env, 'TOUCHPOINT_COUNTRY_HEADER'),
     trustProxy: trustProxy(env.TOUCHPOINT_TRUST_PROXY),
     rateLimitPerSecond: int(env, 'TOUCHPOINT_RATE_LIMIT', 1000, 0, 10_000_000),
     spool: {
@@ -72,12 +50,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       segmentMaxBytes: int(env, 'TOUCHPOINT_SEGMENT_MAX_BYTES', 32 * 1024 ** 2, 1024, 1024 ** 3),
       commitIntervalMs: int(env, 'TOUCHPOINT_COMMIT_INTERVAL_MS', 10, 0, 1000),
     },
-    logLevel: env.LOG_LEVEL || 'info',
-    env,
   };
 }
 
-function int(env: Record<string, string | undefined>, name: string, dflt: number, min: number, max: number): number {
+/** A whole number from min to max, or the default when unset. */
+export function int(env: Env, name: string, dflt: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
@@ -87,32 +64,22 @@ function int(env: Record<string, string | undefined>, name: string, dflt: number
   return n;
 }
 
-function ident(value: string, name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) throw new ConfigError(`${name} must be a plain identifier, got "${value}"`);
-  return value;
+function header(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return undefined;
+  if (!/^[a-z0-9-]{1,64}$/.test(raw)) throw new ConfigError(`${name} must be an HTTP header name (letters, digits and -), got "${raw}"`);
+  return raw;
 }
 
-function trustProxy(raw: string | undefined): Config['trustProxy'] {
+function trustProxy(raw: string | undefined): CollectorConfig['trustProxy'] {
   if (!raw || raw === 'false') return false;
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
     return (_address, hop) => hop < hops;
   }
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-function roles(raw: string | undefined): Set<Role> {
-  const parts = (raw || 'all').split(',').map((s) => s.trim()).filter(Boolean);
-  const out = new Set<Role>();
-  for (const p of parts) {
-    if (p === 'all') {
-      out.add('collector').add('worker');
-    } else if (p === 'collector' || p === 'worker') {
-      out.add(p);
-    } else {
-      throw new ConfigError(`TOUCHPOINT_ROLES takes all, collector or worker (comma-separated), got "${p}"`);
-    }
-  }
-  return out;
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.find((s) => !/^[0-9a-fA-F.:/]+$/.test(s) && !['loopback', 'linklocal', 'uniquelocal'].includes(s));
+  if (bad !== undefined) throw new ConfigError(`TOUCHPOINT_TRUST_PROXY takes true, a hop count or addresses/CIDR ranges (comma-separated), got "${bad}"`);
+  return list;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import { ConfigError } from '@touchpoint/protocol/errors';
 
 /** A project as configured in the TOUCHPOINT_PROJECTS file. */
 export interface Project {
@@ -78,22 +79,28 @@ export function loadProjects(file: string | undefined): { registry: ProjectRegis
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`TOUCHPOINT_PROJECTS: cannot read ${file} as JSON (${(err as Error).message})`);
+    throw new ConfigError(`TOUCHPOINT_PROJECTS: cannot read ${file} as JSON (${(err as Error).message})`, 'TP_ERR_PROJECTS_FILE');
   }
   const validate = new Ajv({ allErrors: true }).compile(fileSchema);
   if (!validate(parsed)) {
     const why = validate.errors?.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
-    throw new Error(`TOUCHPOINT_PROJECTS: ${file} is not a valid projects file: ${why}`);
+    throw new ConfigError(`TOUCHPOINT_PROJECTS: ${file} is not a valid projects file: ${why}`, 'TP_ERR_PROJECTS_FILE');
   }
   const projects = (parsed as { projects: Project[] }).projects;
   const ids = new Set<string>();
   const keys = new Set<string>();
   for (const p of projects) {
-    if (ids.has(p.id)) throw new Error(`TOUCHPOINT_PROJECTS: project id "${p.id}" appears twice`);
-    if (keys.has(p.key)) throw new Error(`TOUCHPOINT_PROJECTS: ingest key of "${p.id}" is used by another project`);
+    if (ids.has(p.id)) throw new ConfigError(`TOUCHPOINT_PROJECTS: project id "${p.id}" appears twice`, 'TP_ERR_PROJECTS_FILE');
+    if (keys.has(p.key)) throw new ConfigError(`TOUCHPOINT_PROJECTS: ingest key of "${p.id}" is used by another project`, 'TP_ERR_PROJECTS_FILE');
     ids.add(p.id);
     keys.add(p.key);
-    if (p.checkoutPattern) new RegExp(p.checkoutPattern, 'i');
+    if (p.checkoutPattern) {
+      try {
+        new RegExp(p.checkoutPattern, 'i');
+      } catch (err) {
+        throw new ConfigError(`TOUCHPOINT_PROJECTS: checkoutPattern of "${p.id}" is not a regular expression (${(err as Error).message})`, 'TP_ERR_PROJECTS_FILE');
+      }
+    }
   }
   return { registry: createRegistry(projects) };
 }

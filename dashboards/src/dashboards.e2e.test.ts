@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BeaconEvent } from '@touchpoint/protocol';
-import { createOutreachLog } from '../../collector/src/storage/outreach-log.ts';
-import { ADMIN_TOKEN, beacon, postBeacon, waitFor } from '../../collector/src/testing/touchpoint-fixture.ts';
-import { startDashboardsServer, type DashboardsServer } from './test-server.ts';
+import { createOutreachLog } from '@touchpoint/collector/storage/outreach-log';
+import { ADMIN_TOKEN, beacon, postBeacon, waitFor } from '@touchpoint/node/testing';
+import { startDashboardsServer, type DashboardsServer } from './testing/dashboards-server.ts';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';

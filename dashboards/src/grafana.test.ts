@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openClickHouse, type Storage } from '../../collector/src/storage/clickhouse.ts';
-import { migrate } from '../../collector/src/storage/migrate.ts';
-import { tempDir } from '../../collector/src/testing/touchpoint-fixture.ts';
+import { openClickHouse, type Storage } from '@touchpoint/collector/storage/clickhouse';
+import { migrate } from '@touchpoint/collector/storage/migrate';
+import { tempDir } from '@touchpoint/node/testing';
 
 const GRAFANA = join(import.meta.dirname, '..', 'grafana');
 interface Panel { title: string; targets: { rawSql: string; datasource: { uid: string } }[] }

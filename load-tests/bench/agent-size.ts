@@ -1,5 +1,5 @@
 // The browser agent's weight, built the way `npm run build -w agent` builds it (not written out).
-import { buildAgent } from '../../agent/build.ts';
+import { buildAgent } from '@touchpoint/agent/build';
 
 export interface AgentSize {
   rawBytes: number;

@@ -1,4 +1,4 @@
-// The storage engine's share of a beacon's cost: collector/src/storage/engine-cost.bench.ts in
+// The storage engine's share of a beacon's cost: engine-cost-child.ts in
 // its own process, fed the bench's bodies at the bench's rate (one insert a second, no HTTP).
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export async function measureEngineCost(opts: { repoRoot: string; workDir: strin
   writeFileSync(file, JSON.stringify(opts.bodies));
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', join(opts.repoRoot, 'collector/src/storage/engine-cost.bench.ts'), '--bodies', file, '--rate', String(opts.rate), '--seconds', String(opts.seconds)],
+    ['--import', 'tsx', join(opts.repoRoot, 'load-tests/bench/engine-cost-child.ts'), '--bodies', file, '--rate', String(opts.rate), '--seconds', String(opts.seconds)],
     { cwd: opts.repoRoot, maxBuffer: 1024 * 1024, timeout: 300_000 },
   );
   const last = stdout.trim().split('\n').at(-1) ?? '';

@@ -10,8 +10,8 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { loadConfig } from '../../collector/src/config.ts';
-import { startTouchpoint } from '../../collector/src/touchpoint.ts';
+import { loadConfig } from '@touchpoint/node/config';
+import { startTouchpoint } from '@touchpoint/node';
 
 const incidents = Number(process.argv[2] ?? 100);
 const perSecond = Number(process.argv[3] ?? 10);
@@ -34,7 +34,7 @@ const tp = await startTouchpoint(
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'tp-bench-outreach-')),
-    TOUCHPOINT_ADMIN_TOKEN: 'bench',
+    TOUCHPOINT_ADMIN_TOKEN: 'bench-admin-token',
     TOUCHPOINT_OUTREACH_WEBHOOK: `http://127.0.0.1:${port}/outreach`,
     TOUCHPOINT_RATE_LIMIT: '0',
   }),

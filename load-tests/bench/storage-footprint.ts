@@ -1,8 +1,8 @@
 // After Touchpoint has stopped, opens its embedded data directory to read rows and bytes per
 // table: the figures the sizing note turns into ClickHouse disk and insert rates.
 import { join } from 'node:path';
-import { openClickHouse } from '../../collector/src/storage/clickhouse.ts';
-import { tableFootprint, type TableFootprint } from '../../collector/src/storage/table-footprint.ts';
+import { openClickHouse } from '@touchpoint/collector/storage/clickhouse';
+import { tableFootprint, type TableFootprint } from '@touchpoint/collector/storage/table-footprint';
 
 export interface StorageFootprint {
   tables: TableFootprint[];

@@ -17,7 +17,7 @@ export interface TouchpointProcess extends NodeChild {
 export async function startTouchpoint(logDir: string, adminToken: string, logName = 'touchpoint.log'): Promise<TouchpointProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-'));
   const child = await spawnNode({
-    script: join(REPO_ROOT, 'collector/src/server.ts'),
+    script: join(REPO_ROOT, 'node/src/main.ts'),
     cwd: REPO_ROOT,
     // One client address sends everything: the per-address rate limit would answer 429.
     env: {

@@ -2,7 +2,7 @@
 // Prints the cluster DDL (ReplicatedMergeTree + Distributed, ON CLUSTER) generated from the
 // same migrations the single node applies. Pipe it into clickhouse-client --multiquery.
 import { parseArgs } from 'node:util';
-import { clusterSchemaScript } from '../../collector/src/storage/cluster-schema.ts';
+import { clusterSchemaScript } from '@touchpoint/collector/storage/cluster-schema';
 
 const { values } = parseArgs({
   options: {

@@ -11,7 +11,7 @@ const logDir = mkdtempSync(join(tmpdir(), 'tp-k6-shim-'));
 let tp: TouchpointProcess;
 
 beforeAll(async () => {
-  tp = await startTouchpoint(logDir, 'k6-shim-token');
+  tp = await startTouchpoint(logDir, 'k6-shim-admin-token');
 }, 120_000);
 
 afterAll(async () => {

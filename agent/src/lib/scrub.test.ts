@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { scrub as collectorScrub } from '../../../collector/src/ingest/scrub.ts';
 import { scrub } from './scrub.ts';
 
 // Strings the agent meets: page URLs, request URLs, error messages and stacks.
@@ -23,10 +22,6 @@ const corpus = [
 ];
 
 describe('scrub', () => {
-  it('agrees with the collector on every string of the corpus', () => {
-    for (const s of corpus) expect(scrub(s), s).toBe(collectorScrub(s));
-  });
-
   it('removes emails, card numbers and secret query values', () => {
     expect(scrub('https://shop.example/checkout?email=kim@example.com&step=2')).toBe('https://shop.example/checkout?email=[email]&step=2');
     expect(scrub('card 4111 1111 1111 1111 declined')).toBe('card [card] declined');

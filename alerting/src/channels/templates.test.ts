@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { OUTREACH_REASONS } from '../interfaces/reasons.ts';
+import { OUTREACH_REASONS } from '@touchpoint/protocol/outreach';
 import { renderOutreach, TEMPLATE_LANGUAGES } from './templates.ts';
 
 it('has every reason in every language, plain text and HTML', () => {

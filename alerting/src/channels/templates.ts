@@ -2,7 +2,7 @@
  * Customer message templates, one per reason and language (plain text + HTML). The language
  * comes from the customer's identify (`en-AU` → `en`); unknown languages fall back to English.
  */
-import type { OutreachReason } from '../interfaces/reasons.ts';
+import type { OutreachReason } from '@touchpoint/protocol/outreach';
 
 export interface TemplateVars {
   shop: string;

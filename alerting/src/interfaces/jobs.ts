@@ -1,4 +1,4 @@
-import type { Audience, ChannelName, MarketerReason, OutreachReason } from './reasons.ts';
+import type { Audience, ChannelName, MarketerReason, OutreachReason } from '@touchpoint/protocol/outreach';
 
 /** An incident found by a rule: one per (project, incident id), whatever the repeats. */
 export interface IncidentJob {

@@ -3,6 +3,8 @@
  * `end` (local time in `timeZone`); a message that falls inside is deferred to `end` and then
  * re-checked (consent, completion) like any other.
  */
+import { ConfigError } from '@touchpoint/protocol/errors';
+
 export interface QuietHours {
   /** `HH:MM`, local time. */
   start: string;
@@ -12,26 +14,27 @@ export interface QuietHours {
   timeZone?: string;
 }
 
-export class InvalidQuietHoursError extends Error {
-  readonly code = 'TP_ERR_INVALID_QUIET_HOURS';
-  constructor(value: string) {
-    super(`quiet hours "${value}" are invalid: write HH:MM-HH:MM, e.g. 21:00-08:00`);
-  }
-}
+const invalid = (value: string) => new ConfigError(`quiet hours "${value}" are invalid: write HH:MM-HH:MM, e.g. 21:00-08:00`);
 
 function minutesOf(hhmm: string): number {
   const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(hhmm.trim());
-  if (!m) throw new InvalidQuietHoursError(hhmm);
+  if (!m) throw invalid(hhmm);
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
 /** Parses `21:00-08:00` (the TOUCHPOINT_QUIET_HOURS form). */
 export function parseQuietHours(value: string, timeZone?: string): QuietHours {
   const [start, end, extra] = value.split('-');
-  if (start === undefined || end === undefined || extra !== undefined) throw new InvalidQuietHoursError(value);
+  if (start === undefined || end === undefined || extra !== undefined) throw invalid(value);
   minutesOf(start);
   minutesOf(end);
-  if (timeZone) new Intl.DateTimeFormat('en', { timeZone }); // throws RangeError on an unknown zone
+  if (timeZone) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+    } catch {
+      throw new ConfigError(`quiet hours time zone "${timeZone}" is unknown: write an IANA zone such as Australia/Sydney`);
+    }
+  }
   return timeZone ? { start, end, timeZone } : { start, end };
 }
 

@@ -4,8 +4,9 @@
  * project (error rate); a series is `firing` while above its threshold and `resolved` when it
  * drops back. Evaluated by a repeatable job (workers/sre-worker.ts).
  */
+import { ConfigError } from '@touchpoint/protocol/errors';
 import { parseDuration } from '../lib/duration.ts';
-import type { Quantile, RollupReader } from '../interfaces/rollup-reader.ts';
+import type { Quantile, RollupReader } from '@touchpoint/protocol/rollups';
 
 export interface TimingRule {
   id: string;
@@ -38,10 +39,6 @@ export const DEFAULT_SRE_RULES: SreRule[] = [
   { id: 'error-rate', kind: 'error_rate', above: 5, windowMs: 300_000, minCount: 50 },
 ];
 
-export class InvalidSreRulesError extends Error {
-  readonly code = 'TP_ERR_INVALID_SRE_RULES';
-}
-
 /**
  * TOUCHPOINT_SRE_RULES: a JSON array such as
  * `[{"id":"lcp-p75","kind":"timing","metric":"LCP","quantile":0.75,"above":2500,"window":"5m"},
@@ -52,23 +49,23 @@ export function parseSreRules(json: string): SreRule[] {
   try {
     raw = JSON.parse(json);
   } catch {
-    throw new InvalidSreRulesError('TOUCHPOINT_SRE_RULES is not JSON: write an array of rules, see alerting/src/rules/sre-threshold.ts');
+    throw new ConfigError('TOUCHPOINT_SRE_RULES is not JSON: write an array of rules, see alerting/src/rules/sre-threshold.ts');
   }
-  if (!Array.isArray(raw)) throw new InvalidSreRulesError('TOUCHPOINT_SRE_RULES must be a JSON array of rules');
+  if (!Array.isArray(raw)) throw new ConfigError('TOUCHPOINT_SRE_RULES must be a JSON array of rules');
   return raw.map((r: unknown, i) => {
     const o = (typeof r === 'object' && r !== null ? r : {}) as Record<string, unknown>;
     const where = `TOUCHPOINT_SRE_RULES[${i}]`;
-    if (typeof o.id !== 'string' || !/^[a-z0-9_-]{1,64}$/i.test(o.id)) throw new InvalidSreRulesError(`${where}.id must be a short name (letters, digits, - and _)`);
-    if (typeof o.above !== 'number') throw new InvalidSreRulesError(`${where}.above must be a number`);
+    if (typeof o.id !== 'string' || !/^[a-z0-9_-]{1,64}$/i.test(o.id)) throw new ConfigError(`${where}.id must be a short name (letters, digits, - and _)`);
+    if (typeof o.above !== 'number') throw new ConfigError(`${where}.above must be a number`);
     const windowMs = parseDuration(typeof o.window === 'string' ? o.window : '5m', `${where}.window`);
     if (o.kind === 'error_rate') {
       return { id: o.id, kind: 'error_rate', above: o.above, windowMs, minCount: typeof o.minCount === 'number' ? o.minCount : 50 } satisfies ErrorRateRule;
     }
-    if (o.kind !== 'timing') throw new InvalidSreRulesError(`${where}.kind must be "timing" or "error_rate"`);
-    if (typeof o.metric !== 'string') throw new InvalidSreRulesError(`${where}.metric must name a timing, e.g. LCP`);
+    if (o.kind !== 'timing') throw new ConfigError(`${where}.kind must be "timing" or "error_rate"`);
+    if (typeof o.metric !== 'string') throw new ConfigError(`${where}.metric must name a timing, e.g. LCP`);
     const quantile = o.quantile ?? 0.75;
     if (quantile !== 0.5 && quantile !== 0.75 && quantile !== 0.95 && quantile !== 0.99) {
-      throw new InvalidSreRulesError(`${where}.quantile must be 0.5, 0.75, 0.95 or 0.99`);
+      throw new ConfigError(`${where}.quantile must be 0.5, 0.75, 0.95 or 0.99`);
     }
     return { id: o.id, kind: 'timing', metric: o.metric, quantile, above: o.above, windowMs, minCount: typeof o.minCount === 'number' ? o.minCount : 20 } satisfies TimingRule;
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 // Test-only: the collector's helper that runs a private redis-server.
-import { startPrivateRedis, type PrivateRedis } from '../../../collector/src/redis/private-redis.ts';
+import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
 import { storeKeys } from './keys.ts';
 import { OutreachStore } from './outreach-store.ts';
 

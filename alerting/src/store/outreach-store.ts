@@ -4,7 +4,7 @@
  * letters. Erasure of one customer removes every key about them.
  */
 import type { Redis } from 'ioredis';
-import type { DeadLetter, DeadLetterReader } from '../interfaces/dead-letters.ts';
+import type { DeadLetter, DeadLetterReader } from '@touchpoint/protocol/outreach';
 import { redisScript } from '../lib/redis-script.ts';
 import type { StoreKeys } from './keys.ts';
 

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 // Test-only import of the collector's helper that runs a private redis-server (alerting's
 // runtime code never imports the collector).
-import { startPrivateRedis, type PrivateRedis } from '../../../collector/src/redis/private-redis.ts';
+import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
 import { loadAlertingConfig } from '../config.ts';
 import type { ProjectAlerting } from '../interfaces/project-settings.ts';
-import type { RollupReader } from '../interfaces/rollup-reader.ts';
+import type { RollupReader } from '@touchpoint/protocol/rollups';
 import { startAlerting, type Alerting } from '../start-alerting.ts';
 import { MemoryOutreachLog } from './memory-outreach-log.ts';
 import { noRollups } from './no-rollups.ts';

@@ -3,7 +3,7 @@
  * The ClickHouse implementation (collector/src/storage/outreach-log.ts) has its own tests
  * against chDB. Dedup matches it: one row per (incident, channel, status).
  */
-import type { OutreachEntry, OutreachLog, OutreachReport } from '../interfaces/outreach-log.ts';
+import type { OutreachEntry, OutreachLog, OutreachReport } from '@touchpoint/protocol/outreach';
 
 export class MemoryOutreachLog implements OutreachLog {
   readonly entries: OutreachEntry[] = [];

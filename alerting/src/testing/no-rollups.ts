@@ -1,4 +1,4 @@
-import type { RollupReader } from '../interfaces/rollup-reader.ts';
+import type { RollupReader } from '@touchpoint/protocol/rollups';
 
 /** A RollupReader with no traffic, for tests that do not exercise SRE rules. */
 export const noRollups: RollupReader = {

@@ -12,7 +12,7 @@
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { DeliveryJob } from '../interfaces/jobs.ts';
-import type { OutreachReason } from '../interfaces/reasons.ts';
+import type { OutreachReason } from '@touchpoint/protocol/outreach';
 import type { AlertingContext } from './context.ts';
 import { ChannelError } from '../channels/channel-error.ts';
 import { renderOutreach } from '../channels/templates.ts';

@@ -4,7 +4,7 @@
  * retried or replayed incident never adds a message: delivery job ids are deterministic and the
  * cooldown remembers which incident owns it.
  */
-import type { ChannelName } from '../interfaces/reasons.ts';
+import type { ChannelName } from '@touchpoint/protocol/outreach';
 import type { DeliveryJob, IncidentJob, StuckTimerJob } from '../interfaces/jobs.ts';
 import type { AlertingContext } from './context.ts';
 import { joinId } from '../lib/ids.ts';

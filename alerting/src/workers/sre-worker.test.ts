@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RollupReader, TimingByPath } from '../interfaces/rollup-reader.ts';
+import type { RollupReader, TimingByPath } from '@touchpoint/protocol/rollups';
 import { startHarness, type Harness } from '../testing/harness.ts';
 import { waitFor } from '../testing/signals.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { AlertingContext } from './context.ts';
-import type { ChannelName } from '../interfaces/reasons.ts';
+import type { ChannelName } from '@touchpoint/protocol/outreach';
 import { joinId } from '../lib/ids.ts';
 import { measureRule, type SreMeasurement } from '../rules/sre-threshold.ts';
 import type { StoreKeys } from '../store/keys.ts';

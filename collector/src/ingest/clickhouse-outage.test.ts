@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Touchpoint } from '../touchpoint.ts';
+import type { Touchpoint } from '@touchpoint/node';
 import { faultyConnection, type Faults } from '../testing/faulty-connection.ts';
-import { beacon, postBeacon, startTestTouchpoint, summary, vital, waitFor } from '../testing/touchpoint-fixture.ts';
+import { beacon, postBeacon, startTestTouchpoint, summary, vital, waitFor } from '@touchpoint/node/testing';
 
 const faults: Faults = { down: false, loseInsertResponses: false };
 let tp: Touchpoint;

@@ -2,7 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Storage } from '../storage/clickhouse.ts';
-import { INTAKE, insertBatch, isLegacyCode, LEGACY_TABLES } from '../storage/beacon-intake.ts';
+import { INTAKE, insertBatch } from '../storage/beacon-intake.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Sink } from './batch-writer.ts';
 
@@ -62,12 +62,6 @@ export function clickhouseSink(o: ClickHouseSinkOptions): Sink {
         await insert(INTAKE, contents.rows, `${instanceId}.${segment.name}.w`, segment.name);
         stop();
         metrics.batchRows.labels(INTAKE.table).observe(contents.rowCount);
-      }
-      // A spool left by an older collector: one line per event row, inserted per family table
-      // with the tokens that collector would have used.
-      for (const [code, rows] of contents.legacy) {
-        if (!isLegacyCode(code)) continue;
-        await insert(LEGACY_TABLES[code], Buffer.from(rows.join('\n') + '\n'), `${instanceId}.${segment.name}.${code}`, segment.name);
       }
     },
   };

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { freePort, startPrivateRedis, type PrivateRedis } from '../redis/private-redis.ts';
-import { ADMIN_TOKEN, tempDir, waitFor } from '../testing/touchpoint-fixture.ts';
+import { freePort, startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
+import { ADMIN_TOKEN, tempDir, waitFor } from '@touchpoint/node/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 let redis: PrivateRedis;
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 async function startCollector(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'collector/src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'node/src/main.ts'], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Touchpoint } from '../touchpoint.ts';
-import { beacon, postBeacon, startTestTouchpoint, vital } from '../testing/touchpoint-fixture.ts';
+import type { Touchpoint } from '@touchpoint/node';
+import { beacon, postBeacon, startTestTouchpoint, vital } from '@touchpoint/node/testing';
 import { RateLimiter } from './rate-limiter.ts';
 
 let tp: Touchpoint;

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SIGNALS_QUEUE, type SignalBatch } from '@touchpoint/protocol/signals';
-import type { Touchpoint } from '../touchpoint.ts';
-import { beacon, postBeacon, startTestTouchpoint, waitFor } from '../testing/touchpoint-fixture.ts';
+import type { Touchpoint } from '@touchpoint/node';
+import { beacon, postBeacon, startTestTouchpoint, waitFor } from '@touchpoint/node/testing';
 
 let tp: Touchpoint;
 let queue: Queue<SignalBatch>;

@@ -1,6 +1,6 @@
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/touchpoint-fixture.ts';
+import { tempDir } from '@touchpoint/node/testing';
 import { parseSegment, readSegment, Spool } from './spool.ts';
 
 const open = async (dir: string, max = 1e9) => {
@@ -91,17 +91,6 @@ describe('Spool', () => {
     expect(replayed).toMatchObject({ rowCount: 1, signals: ['{"s":1}'] });
     expect(replayed.rows.toString()).toBe('[1]\n');
     await second.spool.close();
-  });
-
-  it('reads a segment written by an older collector (one line per event row) as legacy lines', async () => {
-    const dir = tempDir('spool-legacy');
-    appendFileSync(`${dir}/seg-0000000000000001.log`, 'v\t["demo",1]\nb\t["demo",2]\ns\t{"s":1}\n#3\nv\t["torn"]\n');
-    const { spool, replay } = await open(dir);
-    const contents = await spool.contents(replay[0]!);
-    expect(contents.rowCount).toBe(0);
-    expect(contents.signals).toEqual(['{"s":1}']);
-    expect(Object.fromEntries(contents.legacy)).toEqual({ v: ['["demo",1]'], b: ['["demo",2]'] });
-    await spool.close();
   });
 
   it('reports full once the bytes on disk reach the bound', async () => {

@@ -47,8 +47,6 @@ export interface SegmentContents {
   rowCount: number;
   /** Signal JSON, one per event the alerting rules act on. */
   signals: string[];
-  /** `<code>\t<row>` lines of a spool written before the one-row-per-beacon format, by code. */
-  legacy: Map<string, string[]>;
 }
 
 /** Sealed segments keep their records in memory up to this total; beyond it, the disk copy serves. */
@@ -295,7 +293,7 @@ export class Spool {
   async contents(segment: Segment): Promise<SegmentContents> {
     const held = segment.held;
     if (!held) return parseSegment(await readSegment(segment.path));
-    return { rows: Buffer.concat(held.rows), rowCount: held.rowCount, signals: held.signals, legacy: new Map() };
+    return { rows: Buffer.concat(held.rows), rowCount: held.rowCount, signals: held.signals };
   }
 }
 
@@ -323,20 +321,13 @@ export async function readSegment(path: string): Promise<string[]> {
   return out;
 }
 
-/** Sorts a segment's committed lines into rows, signals and legacy lines. */
+/** Sorts a segment's committed lines into rows and signals. */
 export function parseSegment(lines: readonly string[]): SegmentContents {
   const rows: string[] = [];
   const signals: string[] = [];
-  const legacy = new Map<string, string[]>();
   for (const line of lines) {
     if (line.charCodeAt(0) === 91 /* [ */) rows.push(line);
     else if (line.startsWith('s\t')) signals.push(line.slice(2));
-    else if (line.charCodeAt(1) === 9 /* \t */) {
-      const code = line[0] as string;
-      const list = legacy.get(code);
-      if (list) list.push(line.slice(2));
-      else legacy.set(code, [line.slice(2)]);
-    }
   }
-  return { rows: Buffer.from(rows.length ? rows.join('\n') + '\n' : ''), rowCount: rows.length, signals, legacy };
+  return { rows: Buffer.from(rows.length ? rows.join('\n') + '\n' : ''), rowCount: rows.length, signals };
 }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { TouchpointError } from '../errors.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 

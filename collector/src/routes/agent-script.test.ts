@@ -22,7 +22,7 @@ describe('GET /agent.js', () => {
     const missing = await app.inject({ url: '/agent.js' });
     expect(missing.statusCode).toBe(503);
     expect(missing.json()).toMatchObject({ code: 'TP_ERR_AGENT_NOT_BUILT' });
-    expect(missing.json().message).toContain('npm run build -w agent');
+    expect(missing.json().message).toContain('npm run build -w @touchpoint/agent');
     writeFileSync(file, 'window.late=1;');
     const built = await app.inject({ url: '/agent.js' });
     expect(built.statusCode).toBe(200);

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
-import { TouchpointError } from '../errors.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 
 export interface AgentScriptOptions {
-  /** The built agent; default agent/dist/agent.js of this repository (tests point elsewhere). */
-  file?: string;
+  /** The built agent (`@touchpoint/agent/assets`; tests point elsewhere). */
+  file: string;
 }
 
 interface Script {
@@ -18,8 +17,6 @@ interface Script {
 
 /** Five minutes: a new agent reaches browsers quickly, and revalidation (ETag) is a 304. */
 const CACHE_CONTROL = 'public, max-age=300';
-
-const DEFAULT_FILE = fileURLToPath(new URL('../../../agent/dist/agent.js', import.meta.url));
 
 function load(file: string): Script | undefined {
   let plain: Buffer;
@@ -47,8 +44,8 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
  * Read once at registration; while the file is missing, each request looks again, so building
  * the agent does not need a restart. Any origin may load it (CORS *), like any public script.
  */
-export default async function agentScriptRoutes(app: FastifyInstance, opts: AgentScriptOptions = {}): Promise<void> {
-  const file = opts.file ?? DEFAULT_FILE;
+export default async function agentScriptRoutes(app: FastifyInstance, opts: AgentScriptOptions): Promise<void> {
+  const { file } = opts;
   let script = load(file);
 
   app.get('/agent.js', async (req, reply) => {

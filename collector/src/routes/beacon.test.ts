@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Touchpoint } from '../touchpoint.ts';
-import { beacon, postBeacon, startTestTouchpoint, summary, tempDir, vital, waitFor } from '../testing/touchpoint-fixture.ts';
+import type { Touchpoint } from '@touchpoint/node';
+import { beacon, postBeacon, startTestTouchpoint, summary, tempDir, vital, waitFor } from '@touchpoint/node/testing';
 
 let tp: Touchpoint;
 

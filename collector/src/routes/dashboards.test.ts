@@ -1,11 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publicDir, vendorFiles } from '@touchpoint/dashboards/assets';
 import dashboardsRoutes from './dashboards.ts';
 
 let app: FastifyInstance;
 beforeAll(async () => {
   app = Fastify();
-  await app.register(dashboardsRoutes);
+  await app.register(dashboardsRoutes, { publicDir, vendor: vendorFiles() });
 });
 afterAll(async () => app.close());
 

@@ -6,15 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { TouchpointError } from '../errors.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 
+/** Where the UI's files are (`@touchpoint/dashboards/assets`). */
 export interface DashboardsOptions {
-  /** Folder of the UI's files (default: dashboards/public of this repository). */
-  publicDir?: string;
+  publicDir: string;
+  /** Vendored files served under /dashboards/vendor/, by name. */
+  vendor: Record<string, string>;
 }
 
 const TYPES: Record<string, string> = {
@@ -33,17 +33,9 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 interface Cached { body: Buffer; etag: string; mtimeMs: number; type: string }
 
-export const DEFAULT_PUBLIC_DIR = fileURLToPath(new URL('../../../dashboards/public/', import.meta.url));
-
-/** uPlot's files, resolved through the package so any hoisting layout works. */
-function vendorFiles(): Record<string, string> {
-  const dist = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
-  return { 'uPlot.esm.js': join(dist, 'uPlot.esm.js'), 'uPlot.min.css': join(dist, 'uPlot.min.css') };
-}
-
-export default async function dashboardsRoutes(app: FastifyInstance, opts: DashboardsOptions = {}): Promise<void> {
-  const root = realpathSync(opts.publicDir ?? DEFAULT_PUBLIC_DIR);
-  const vendor = vendorFiles();
+export default async function dashboardsRoutes(app: FastifyInstance, opts: DashboardsOptions): Promise<void> {
+  const root = realpathSync(opts.publicDir);
+  const vendor = opts.vendor;
   const cache = new Map<string, Cached>();
 
   /** Reads (or re-reads after an edit) one file; undefined when absent. */

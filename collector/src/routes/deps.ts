@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { DeadLetterReader, OutreachLog } from '@touchpoint/protocol/outreach';
+import type { CollectorConfig } from '../config.ts';
 import type { BeaconValidator } from '../ingest/validate.ts';
 import type { SignalForwarder } from '../ingest/signal-forwarder.ts';
 import type { Spool } from '../ingest/spool.ts';
@@ -9,7 +10,7 @@ import type { Storage } from '../storage/clickhouse.ts';
 
 /** What every role's app has: health, readiness and metrics. */
 export interface HealthDeps {
-  config: Config;
+  config: CollectorConfig;
   storage: Storage;
   metrics: Metrics;
   logger: Logger;
@@ -25,4 +26,10 @@ export interface RouteDeps extends HealthDeps {
   /** For the live view's fan-in across collectors (Redis pub/sub). */
   redisUrl: string;
   validator: BeaconValidator;
+  /** The stuck-checkout rule's setting (TOUCHPOINT_STUCK_AFTER), so the dashboards call stuck what the worker calls stuck. */
+  stuckAfterMs: number;
+  /** Static files the collector serves: the built agent (/agent.js) and the dashboards (/dashboards/). */
+  assets: { agentScript: string; dashboards: { publicDir: string; vendor: Record<string, string> } };
+  /** The outreach log (ClickHouse) and the worker's dead letters (Redis), for the outreach API. */
+  outreach: { log: OutreachLog; deadLetters: DeadLetterReader };
 }

@@ -1,36 +1,20 @@
-import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { buildApp } from '../app.ts';
 import { LIVE_CHANNEL } from '../live/live-counts.ts';
 import { LiveHub, type LiveClient, type LiveFrame } from '../live/live-hub.ts';
-import { loadProjects } from '../projects.ts';
-import { ADMIN_TOKEN, beacon, postBeacon, startTestTouchpoint, vital, waitFor } from '../testing/touchpoint-fixture.ts';
-import type { Touchpoint } from '../touchpoint.ts';
-import liveRoutes from './live.ts';
+import { ADMIN_TOKEN, beacon, postBeacon, startTestTouchpoint, vital, waitFor } from '@touchpoint/node/testing';
+import type { Touchpoint } from '@touchpoint/node';
 
 let tp: Touchpoint;
-let api: FastifyInstance | undefined;
 let base: string;
 
-/** The live plugin on the collector's app once registered there; until then on a twin app over the same storage and Redis. */
 beforeAll(async () => {
   tp = await startTestTouchpoint();
-  if (tp.app.hasRoute({ method: 'GET', url: '/api/v1/projects/:project/live' })) {
-    base = tp.url;
-    return;
-  }
-  const { registry: projects } = loadProjects(undefined);
-  const deps = { config: tp.config, storage: tp.storage, metrics: tp.metrics, logger: tp.logger, checks: {}, projects };
-  api = await buildApp({ ...deps, extraRoutes: [(app) => liveRoutes(app, { ...deps, redisUrl: tp.redisUrl })] });
-  await api.listen({ port: 0, host: '127.0.0.1' });
-  const address = api.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  base = tp.url;
 });
 
 afterAll(async () => {
-  await api?.close();
   await tp?.close();
 });
 

@@ -16,14 +16,14 @@ import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { loadAlertingConfig } from '@touchpoint/alerting/config';
-import { errorBody, TouchpointError } from '../errors.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
+import { errorBody } from '../error-body.ts';
 import { LiveHub, type LiveHubOptions } from '../live/live-hub.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RouteDeps } from './deps.ts';
 import { errorResponses } from './schemas.ts';
 
-export interface LiveDeps extends Pick<RouteDeps, 'projects' | 'storage' | 'config'> {
+export interface LiveDeps extends Pick<RouteDeps, 'projects' | 'storage' | 'config' | 'stuckAfterMs'> {
   metrics: Metrics;
   logger: Logger;
   /** The Redis every collector shares (Touchpoint.redisUrl). */
@@ -48,7 +48,7 @@ export default async function liveRoutes(app: FastifyInstance, deps: LiveDeps): 
     storage: deps.storage,
     metrics: deps.metrics,
     logger,
-    stuckAfterMs: loadAlertingConfig(config.env).stuckAfterMs,
+    stuckAfterMs: deps.stuckAfterMs,
     ...deps.hub,
   });
   await hub.start();

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKeys } from '@touchpoint/alerting/store/keys';
 import { OutreachStore } from '@touchpoint/alerting/store/outreach-store';
-import { startPrivateRedis, type PrivateRedis } from '../redis/private-redis.ts';
+import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
 import { openClickHouse, type Storage } from '../storage/clickhouse.ts';
 import { migrate } from '../storage/migrate.ts';
 import { createOutreachLog } from '../storage/outreach-log.ts';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   await outreachLog.record({ project: 'shop', incident: 'checkout_stuck/co-2', customer: 'cust-2', reason: 'checkout_stuck', channel: 'none', status: 'holdout', at: T + 1000, checkout: 'co-2' });
   await store.addDeadLetter({ id: 'customer/shop/cust-3/checkout_error%2Fco-3/email', project: 'shop', audience: 'customer', channel: 'email', reason: 'checkout_error', incident: 'checkout_error/co-3', customer: 'cust-3', error: 'SMTP: connect ECONNREFUSED', attempts: 5, failedAt: T + 2000 });
   app = Fastify();
-  await app.register(outreachRoutes, { outreachLog, deadLetters: store });
+  await app.register(outreachRoutes, { outreach: { log: outreachLog, deadLetters: store } });
   await app.ready();
 });
 afterAll(async () => {

@@ -5,14 +5,8 @@
  * Admin auth is applied by the app to every /api/ route.
  */
 import type { FastifyInstance } from 'fastify';
-import type { DeadLetterReader } from '@touchpoint/alerting/interfaces/dead-letters';
-import type { OutreachLog } from '@touchpoint/alerting/interfaces/outreach-log';
-import { TouchpointError } from '../errors.ts';
-
-export interface OutreachRoutesOptions {
-  outreachLog: OutreachLog;
-  deadLetters: DeadLetterReader;
-}
+import type { RouteDeps } from './deps.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 
 const DAY_MS = 86_400_000;
 /** Dead letters listed with the incidents; older ones are still kept in Redis (up to 1000). */
@@ -100,7 +94,7 @@ const response = {
   400: errorBody,
 } as const;
 
-export default async function outreachRoutes(app: FastifyInstance, opts: OutreachRoutesOptions): Promise<void> {
+export default async function outreachRoutes(app: FastifyInstance, { outreach }: Pick<RouteDeps, 'outreach'>): Promise<void> {
   app.get<{ Params: { project: string }; Querystring: { from?: number; to?: number; limit: number } }>(
     '/api/v1/projects/:project/outreach',
     { schema: { params, querystring, response }, attachValidation: true },
@@ -111,8 +105,8 @@ export default async function outreachRoutes(app: FastifyInstance, opts: Outreac
       if (from >= to) throw new TouchpointError('TP_ERR_BAD_QUERY', 'from must be before to');
       const { project } = req.params;
       const [report, deadLetters] = await Promise.all([
-        opts.outreachLog.list({ project, from, to, limit: req.query.limit }),
-        opts.deadLetters.list(project, DEAD_LETTERS_SHOWN),
+        outreach.log.list({ project, from, to, limit: req.query.limit }),
+        outreach.deadLetters.list(project, DEAD_LETTERS_SHOWN),
       ]);
       return { project, from, to, incidents: report.incidents, totals: report.totals, deadLetters };
     },

@@ -1,38 +1,19 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BeaconEvent } from '@touchpoint/protocol';
-import { buildApp } from '../app.ts';
-import { loadProjects } from '../projects.ts';
 import { quoteIdent } from '../storage/clickhouse.ts';
-import { ADMIN_TOKEN, beacon, postBeacon, startTestTouchpoint, vital, waitFor } from '../testing/touchpoint-fixture.ts';
-import type { Touchpoint } from '../touchpoint.ts';
-import queryRoutes from './query.ts';
+import { ADMIN_TOKEN, beacon, postBeacon, startTestTouchpoint, vital, waitFor } from '@touchpoint/node/testing';
+import type { Touchpoint } from '@touchpoint/node';
 
 const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
 const MOBILE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
 const SHOP = 'https://shop.example';
 
 let tp: Touchpoint;
-let api: FastifyInstance | undefined;
 let base: string;
 const t0 = Date.now();
 const from = t0 - 3600_000;
 const to = t0 + 600_000;
 const win = `from=${from}&to=${to}`;
-
-/**
- * The query plugin on the test collector: through the collector's own app once app.ts registers
- * it, until then on an app built the same way (admin auth, error mapping) over the same storage.
- */
-async function queryApi(): Promise<string> {
-  if (tp.app.hasRoute({ method: 'GET', url: '/api/v1/projects/:project/timeseries' })) return tp.url;
-  const { registry: projects } = loadProjects(undefined);
-  const deps = { config: tp.config, storage: tp.storage, metrics: tp.metrics, logger: tp.logger, checks: {}, projects };
-  api = await buildApp({ ...deps, extraRoutes: [(app) => queryRoutes(app, deps)] });
-  await api.listen({ port: 0, host: '127.0.0.1' });
-  const address = api.server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-}
 
 async function get<T = Record<string, unknown>>(path: string, token: string | null = ADMIN_TOKEN) {
   const res = await fetch(`${base}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
@@ -60,7 +41,7 @@ interface Pct { count: number; p50: number; p75: number; p95: number; p99: numbe
 
 beforeAll(async () => {
   tp = await startTestTouchpoint({ TOUCHPOINT_COUNTRY_HEADER: 'x-country', TOUCHPOINT_STUCK_AFTER: '2s' });
-  base = await queryApi();
+  base = tp.url;
 
   // Known percentiles: LCP 1..100 ms on one path.
   await send('/known', Array.from({ length: 100 }, (_, i) => vital('LCP', i + 1)));
@@ -101,7 +82,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await api?.close();
   await tp?.close();
 });
 

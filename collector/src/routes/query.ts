@@ -15,8 +15,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VITAL_NAMES, type VitalName } from '@touchpoint/protocol';
-import { loadAlertingConfig } from '@touchpoint/alerting/config';
-import { TouchpointError } from '../errors.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 import {
   BUCKETS,
   CWV_GOOD,
@@ -95,12 +94,9 @@ interface Q {
 type Req = FastifyRequest<{ Params: { project: string }; Querystring: Q }>;
 
 /** What the query API needs of the collector's route deps (RouteDeps satisfies it). */
-export type QueryDeps = Pick<RouteDeps, 'projects' | 'storage' | 'config'>;
+export type QueryDeps = Pick<RouteDeps, 'projects' | 'storage' | 'stuckAfterMs'>;
 
-export default async function queryRoutes(app: FastifyInstance, { projects, storage, config }: QueryDeps): Promise<void> {
-  // The stuck rule's own setting, so the dashboards call stuck what the worker calls stuck.
-  const { stuckAfterMs } = loadAlertingConfig(config.env);
-
+export default async function queryRoutes(app: FastifyInstance, { projects, storage, stuckAfterMs }: QueryDeps): Promise<void> {
   /** Known project and a bounded, ordered window, or a coded 4xx. */
   function windowOf(req: Req): Window {
     const { project } = req.params;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Touchpoint } from '../touchpoint.ts';
-import { beacon, getJson, postBeacon, startTestTouchpoint, summary, vital, waitFor } from '../testing/touchpoint-fixture.ts';
+import type { Touchpoint } from '@touchpoint/node';
+import { beacon, getJson, postBeacon, startTestTouchpoint, summary, vital, waitFor } from '@touchpoint/node/testing';
 
 let tp: Touchpoint;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { TouchpointError } from '../errors.ts';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 import { querySummary } from '../storage/summary.ts';
 import type { RouteDeps } from './deps.ts';
 import { errorResponses } from './schemas.ts';

@@ -2,7 +2,7 @@
  * Reads the rollups for alerting's SRE threshold rules (alerting's RollupReader). Windows are
  * whole minutes: the minute `from` falls in is included.
  */
-import type { Quantile, RollupReader, TimingByPath } from '@touchpoint/alerting/interfaces/rollup-reader';
+import type { Quantile, RollupReader, TimingByPath } from '@touchpoint/protocol/rollups';
 import type { Storage } from './clickhouse.ts';
 import { quoteIdent } from './clickhouse.ts';
 import { percentilesBy } from './query.ts';

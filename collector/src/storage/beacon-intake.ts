@@ -14,27 +14,6 @@ export const INTAKE = {
   ],
 } as const;
 
-/**
- * Spool lines written before migration 004: one line per event row, `<code>\t<JSON row>`, each
- * inserted into its family table. Only a spool left behind by an older collector holds them.
- */
-export const LEGACY_TABLES = {
-  b: { table: 'beacons', columns: ['project', 'received_at', 'sent_at', 'clock_skew_ms', 'session', 'customer', 'page_url', 'host', 'path', 'device', 'browser', 'browser_version', 'os', 'country', 'connection', 'event_counts'] },
-  v: { table: 'vitals', columns: ['project', 'event_time', 'received_at', 'session', 'customer', 'path', 'device', 'browser', 'os', 'country', 'connection', 'name', 'value', 'rating', 'navigation_type', 'target', 'attribution_url', 'phases'] },
-  n: { table: 'navigations', columns: ['project', 'event_time', 'received_at', 'session', 'customer', 'path', 'device', 'browser', 'os', 'country', 'connection', 'dns', 'tcp', 'tls', 'ttfb', 'download', 'dom_interactive', 'dom_complete', 'load', 'transfer_size'] },
-  r: { table: 'resources', columns: ['project', 'event_time', 'received_at', 'session', 'path', 'device', 'country', 'resource_host', 'count', 'bytes', 'p95'] },
-  e: { table: 'errors', columns: ['project', 'event_time', 'received_at', 'session', 'customer', 'path', 'device', 'browser', 'os', 'country', 'kind', 'message', 'stack', 'source', 'line', 'col'] },
-  h: { table: 'requests', columns: ['project', 'event_time', 'received_at', 'session', 'customer', 'path', 'device', 'browser', 'country', 'method', 'url', 'request_host', 'status', 'duration'] },
-  c: { table: 'checkouts', columns: ['project', 'event_time', 'received_at', 'session', 'customer', 'path', 'device', 'country', 'checkout_id', 'step', 'step_name', 'reason', 'value', 'currency', 'order_id'] },
-  u: { table: 'custom_events', columns: ['project', 'event_time', 'received_at', 'session', 'customer', 'path', 'name', 'props'] },
-} as const;
-
-export type LegacyCode = keyof typeof LEGACY_TABLES;
-
-export function isLegacyCode(code: string): code is LegacyCode {
-  return Object.hasOwn(LEGACY_TABLES, code);
-}
-
 const TOKEN = /^[A-Za-z0-9_.:-]{1,200}$/;
 
 /**

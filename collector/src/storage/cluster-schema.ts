@@ -13,6 +13,7 @@
  * Inserts through a Distributed table are asynchronous unless `distributed_foreground_insert=1`
  * is set: a writer that acknowledges after the insert must set it to keep that promise.
  */
+import { TouchpointError } from '@touchpoint/protocol/errors';
 import { readMigrations } from './migrate.ts';
 
 export interface ClusterSchemaOptions {
@@ -30,10 +31,9 @@ export interface ClusterMigration {
   statements: string[];
 }
 
-export class ClusterSchemaError extends Error {
-  readonly code = 'TP_ERR_CLUSTER_SCHEMA_UNSUPPORTED';
+export class ClusterSchemaError extends TouchpointError {
   constructor(detail: string, statement: string) {
-    super(`${detail}; teach collector/src/storage/cluster-schema.ts this form or write the migration another way. Statement: ${statement.slice(0, 200)}`);
+    super('TP_ERR_CLUSTER_SCHEMA', `${detail}; teach collector/src/storage/cluster-schema.ts this form or write the migration another way. Statement: ${statement.slice(0, 200)}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutreachEntry, OutreachLog } from '@touchpoint/alerting/interfaces/outreach-log';
+import type { OutreachEntry, OutreachLog } from '@touchpoint/protocol/outreach';
 import { openClickHouse, type Storage } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
 import { createOutreachLog } from './outreach-log.ts';

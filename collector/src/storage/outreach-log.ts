@@ -3,7 +3,7 @@
  * channel, and the outcome that matters: did the customer complete a checkout within 24 h?
  */
 import { createHash } from 'node:crypto';
-import type { OutreachEntry, OutreachIncident, OutreachLog, OutreachQuery, OutreachReport, OutreachTotals } from '@touchpoint/alerting/interfaces/outreach-log';
+import type { OutreachEntry, OutreachIncident, OutreachLog, OutreachQuery, OutreachReport, OutreachTotals } from '@touchpoint/protocol/outreach';
 import type { Storage } from './clickhouse.ts';
 import { quoteIdent } from './clickhouse.ts';
 

@@ -4,7 +4,7 @@
  * version not yet recorded) still counts each load once.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { tempDir } from '../testing/touchpoint-fixture.ts';
+import { tempDir } from '@touchpoint/node/testing';
 import { openClickHouse, quoteIdent, type Storage } from './clickhouse.ts';
 import { migrate, readMigrations } from './migrate.ts';
 import { queryPassRate } from './query.ts';

@@ -5,7 +5,7 @@
  * tables and the real materialized views fill the rollups; so do checkouts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../testing/touchpoint-fixture.ts';
+import { tempDir } from '@touchpoint/node/testing';
 import { createRollupReader } from './alert-metrics.ts';
 import { openClickHouse, quoteIdent, type Storage } from './clickhouse.ts';
 import { migrate } from './migrate.ts';

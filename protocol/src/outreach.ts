@@ -1,4 +1,14 @@
-import type { ChannelName, OutreachReason } from './reasons.ts';
+/** Outreach contracts shared by the worker (which writes them) and the collector (which stores and lists them). */
+/** Why a customer is contacted (also the reason of the marketer alert for the same incident). */
+export const OUTREACH_REASONS = ['checkout_error', 'checkout_stuck', 'slow_experience'] as const;
+export type OutreachReason = (typeof OUTREACH_REASONS)[number];
+
+/** Marketer alerts add the project-wide rate alert. */
+export type MarketerReason = OutreachReason | 'checkout_error_rate';
+
+export type ChannelName = 'email' | 'webhook';
+export type Audience = 'customer' | 'marketer' | 'sre';
+
 
 /**
  * One decision about one incident, written to the outreach log (ClickHouse in the collector:
@@ -63,4 +73,25 @@ export interface OutreachLog {
   list(query: OutreachQuery): Promise<OutreachReport>;
   /** Erasure of one customer's rows. */
   eraseCustomer(project: string, customer: string): Promise<void>;
+}
+
+
+/** A message no channel could take after every retry; kept in Redis, listed by the API. */
+export interface DeadLetter {
+  /** The delivery id (deterministic: audience, project, customer or rule, incident, channel). */
+  id: string;
+  project: string;
+  audience: Audience;
+  channel: ChannelName;
+  reason: string;
+  incident: string;
+  customer?: string;
+  error: string;
+  attempts: number;
+  failedAt: number;
+}
+
+export interface DeadLetterReader {
+  /** Newest first. */
+  list(project: string, limit: number): Promise<DeadLetter[]>;
 }

@@ -1,7 +1,11 @@
-/** `npm start`: loads the configuration from the environment and runs Touchpoint until signalled. */
-import { ConfigError, loadConfig } from './config.ts';
-import { RedisServerMissingError } from './redis/private-redis.ts';
-import { startTouchpoint } from './touchpoint.ts';
+/**
+ * `npm start`: reads every setting, starts Touchpoint and runs until signalled. A coded error
+ * (an invalid setting or projects file, no redis-server…) is one line on stderr and exit 1:
+ * settings are all checked before anything is started.
+ */
+import { TouchpointError } from '@touchpoint/protocol/errors';
+import { loadConfig } from './config.ts';
+import { startTouchpoint } from './start.ts';
 
 try {
   const tp = await startTouchpoint(loadConfig(process.env));
@@ -16,8 +20,8 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof RedisServerMissingError) {
-    console.error(`touchpoint: ${err.message}`);
+  if (err instanceof TouchpointError) {
+    console.error(`touchpoint: ${err.code}: ${err.message}`);
   } else {
     console.error('touchpoint: failed to start:', err);
   }

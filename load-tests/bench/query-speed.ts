@@ -7,7 +7,7 @@
  * merged (old data), the last hour in one insert per minute (recent parts, fewer merges), and a
  * page's INP and CLS arrive up to 5 minutes after its LCP, as they do when the page is hidden.
  *
- *   node --import tsx collector/src/storage/query.bench.ts [--vitals 10000000] [--runs 15] [--out file.json] [--keep | --reuse DIR]
+ *   node --import tsx load-tests/bench/query-speed.ts [--vitals 10000000] [--runs 15] [--out file.json] [--keep | --reuse DIR]
  *
  * Prints a table (p50/p95 ms per query) and writes the figures as JSON (--out, default
  * $TMPDIR/touchpoint-query-bench.json). The goal from issue 5: typical queries under 100 ms.
@@ -16,9 +16,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openClickHouse, quoteIdent, type Storage } from './clickhouse.ts';
-import { migrate } from './migrate.ts';
-import { DIMENSION_NAMES, queryBreakdown, queryErrors, queryFunnel, queryPassRate, querySlowSessions, queryThirdParties, queryTimeseries, pickBucket, type Window } from './query.ts';
+import { openClickHouse, quoteIdent, type Storage } from '@touchpoint/collector/storage/clickhouse';
+import { migrate } from '@touchpoint/collector/storage/migrate';
+import { DIMENSION_NAMES, queryBreakdown, queryErrors, queryFunnel, queryPassRate, querySlowSessions, queryThirdParties, queryTimeseries, pickBucket, type Window } from '@touchpoint/collector/storage/query';
 
 const { values: args } = parseArgs({
   options: {

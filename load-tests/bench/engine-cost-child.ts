@@ -7,7 +7,7 @@
  * the beacons inserted. `npm run bench` runs it beside the bare route and Touchpoint: a beacon
  * cannot cost Touchpoint less than this plus the HTTP request that carried it.
  *
- *   node --import tsx collector/src/storage/engine-cost.bench.ts --bodies FILE [--rate 3000] [--seconds 15] [--warmup 5] [--settle 3]
+ *   node --import tsx load-tests/bench/engine-cost-child.ts --bodies FILE [--rate 3000] [--seconds 15] [--warmup 5] [--settle 3]
  *
  * FILE: a JSON array of beacon bodies (strings), as the load tools send them. Prints one JSON
  * line: { rate, seconds, beacons, inserts, cpuMicrosPerBeacon, insertMsP50 }.
@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
-import { buildRecord } from '../ingest/spool-record.ts';
-import { parseUserAgent } from '../ingest/user-agent.ts';
-import { INTAKE, insertBatch } from './beacon-intake.ts';
-import { openClickHouse } from './clickhouse.ts';
-import { migrate } from './migrate.ts';
+import { buildRecord } from '@touchpoint/collector/ingest/spool-record';
+import { parseUserAgent } from '@touchpoint/collector/ingest/user-agent';
+import { INTAKE, insertBatch } from '@touchpoint/collector/storage/beacon-intake';
+import { openClickHouse } from '@touchpoint/collector/storage/clickhouse';
+import { migrate } from '@touchpoint/collector/storage/migrate';
 
 const { values: args } = parseArgs({
   options: {

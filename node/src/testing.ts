@@ -1,13 +1,16 @@
-/** Test support: a real Touchpoint (chDB + private redis-server) in a temp dir, and beacon builders. */
+/**
+ * Test support for every workspace (`@touchpoint/node/testing`): a real Touchpoint (chDB +
+ * private redis-server) in a temp dir, beacon builders and HTTP helpers.
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
-import { loadConfig } from '../config.ts';
-import type { Summary } from '../storage/summary.ts';
-import { startTouchpoint, type StartOptions, type Touchpoint } from '../touchpoint.ts';
+import type { Summary } from '@touchpoint/collector/storage/summary';
+import { loadConfig } from './config.ts';
+import { startTouchpoint, type StartOptions, type Touchpoint } from './start.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { TouchpointError } from '@touchpoint/protocol/errors';
 
 export interface PrivateRedis {
   url: string;
@@ -20,19 +21,13 @@ export interface PrivateRedisOptions {
   port?: number;
 }
 
-export class RedisServerMissingError extends Error {
-  constructor() {
-    super('redis-server is not on PATH. Install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL.');
-  }
-}
-
 /**
  * Runs a redis-server owned by this process: the single-node default when REDIS_URL is unset,
  * and what every test that needs Redis uses so that tests never share one. AOF on with
  * fsync every second and `noeviction`, because BullMQ loses jobs under eviction.
  */
 export async function startPrivateRedis(opts: PrivateRedisOptions): Promise<PrivateRedis> {
-  if (spawnSync('redis-server', ['--version']).error) throw new RedisServerMissingError();
+  if (spawnSync('redis-server', ['--version']).error) throw new TouchpointError('TP_ERR_REDIS_SERVER_MISSING');
   mkdirSync(opts.dir, { recursive: true });
   const port = opts.port ?? (await freePort());
   const child = spawn(
@@ -54,7 +49,7 @@ export async function startPrivateRedis(opts: PrivateRedisOptions): Promise<Priv
   const url = `redis://127.0.0.1:${port}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}: ${stderr.trim()}`);
+    if (child.exitCode !== null) throw new TouchpointError('TP_ERR_REDIS_SERVER_FAILED', `it exited with ${child.exitCode}: ${stderr.trim()}`);
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     probe.on('error', () => {});
     try {
@@ -62,7 +57,7 @@ export async function startPrivateRedis(opts: PrivateRedisOptions): Promise<Priv
       await probe.ping();
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}: ${stderr.trim()}`);
+      if (Date.now() > deadline) throw new TouchpointError('TP_ERR_REDIS_SERVER_FAILED', `it did not answer on port ${port}: ${stderr.trim()}`);
       await sleep(50);
     } finally {
       probe.disconnect();

@@ -1,0 +1,94 @@
+/**
+ * The collector role: the durable spool, the batch writer that drains it into ClickHouse, and
+ * the fast lane that hands checkout signals to the worker through BullMQ. The process
+ * (`@touchpoint/node`) opens storage and Redis, calls this, and serves the routes it returns.
+ */
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import { SIGNALS_QUEUE, type SignalBatch } from '@touchpoint/protocol/signals';
+import type { CollectorConfig } from './config.ts';
+import { BatchWriter } from './ingest/batch-writer.ts';
+import { clickhouseSink } from './ingest/clickhouse-sink.ts';
+import { SignalForwarder } from './ingest/signal-forwarder.ts';
+import { signalSink } from './ingest/signal-sink.ts';
+import { Spool } from './ingest/spool.ts';
+import { createBeaconValidator } from './ingest/validate.ts';
+import { instanceId } from './instance-id.ts';
+import type { Metrics } from './metrics.ts';
+import type { Storage } from './storage/clickhouse.ts';
+
+/** How soon the fast lane hands signals to the alerting queue: urgent ones (a failed payment) within 50 ms, the rest within 500 ms. */
+const SIGNAL_LANES = { urgentMs: 50, relaxedMs: 500 };
+/** On shutdown, how long the writer may take to store what is spooled before the process stops anyway (it is replayed at the next start). */
+const DRAIN_ON_STOP_MS = 10_000;
+
+export interface CollectorDeps {
+  config: CollectorConfig;
+  /** The data directory: spool, rejected rows, the instance id. */
+  dataDir: string;
+  storage: Storage;
+  redisUrl: string;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface Collector {
+  spool: Spool;
+  writer: BatchWriter;
+  queue: Queue<SignalBatch>;
+  signals: SignalForwarder;
+  validator: ReturnType<typeof createBeaconValidator>;
+  /** Readiness: both sinks take the spool's segments. */
+  healthy(): boolean;
+  /** Seals and drains what is spooled (bounded), then stops. Call after the HTTP server closed. */
+  close(): Promise<void>;
+}
+
+export async function startCollector({ config, dataDir, storage, redisUrl, metrics, logger }: CollectorDeps): Promise<Collector> {
+  const id = instanceId(dataDir);
+  const spool = new Spool({
+    dir: join(dataDir, 'spool'),
+    maxBytes: config.spool.maxBytes,
+    segmentMaxBytes: config.spool.segmentMaxBytes,
+    commitIntervalMs: config.spool.commitIntervalMs,
+  });
+  const replay = await spool.open();
+  if (replay.length) logger.info({ segments: replay.length }, 'replaying spool segments left by the previous run');
+  const queue = new Queue<SignalBatch>(SIGNALS_QUEUE, {
+    connection: { url: redisUrl, maxRetriesPerRequest: 1 },
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 500 },
+      // Kept a day so a spool segment replayed after a crash finds its job id and adds nothing.
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+  queue.on('error', (err) => logger.debug({ err }, 'signals queue error'));
+  const signals = new SignalForwarder(queue, id, SIGNAL_LANES, logger);
+  const writer = new BatchWriter({
+    spool,
+    sinks: [clickhouseSink({ storage, instanceId: id, metrics, logger, rejectedDir: join(dataDir, 'rejected') }), signalSink(queue, id, signals)],
+    intervalMs: config.spool.flushIntervalMs,
+    logger,
+    metrics,
+  });
+  writer.start();
+  void writer.drain();
+  return {
+    spool,
+    writer,
+    queue,
+    signals,
+    validator: createBeaconValidator(),
+    healthy: () => writer.healthy,
+    async close() {
+      await Promise.race([writer.flush(), new Promise((r) => setTimeout(r, DRAIN_ON_STOP_MS))]);
+      await writer.stop();
+      await spool.close();
+      await signals.close();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The composition root: opens storage and Redis once, starts the roles this process runs
+ * (collector, worker or both, the single-node default) on them, wires each role's ports to the
+ * other's implementations, serves HTTP, and stops everything in order.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { agentScriptFile } from '@touchpoint/agent/assets';
+import { startAlerting, type Alerting } from '@touchpoint/alerting';
+import { openOutreachStore } from '@touchpoint/alerting/store/open-outreach-store';
+import type { ProjectAlerting } from '@touchpoint/alerting/interfaces/project-settings';
+import { startCollector, type Collector } from '@touchpoint/collector';
+import { buildApp } from '@touchpoint/collector/app';
+import { createMetrics, type Metrics } from '@touchpoint/collector/metrics';
+import type { Project } from '@touchpoint/collector/projects';
+import { createRollupReader } from '@touchpoint/collector/storage/alert-metrics';
+import { openClickHouse, type EngineConnection, type Storage } from '@touchpoint/collector/storage/clickhouse';
+import { migrate } from '@touchpoint/collector/storage/migrate';
+import { publicDir, vendorFiles } from '@touchpoint/dashboards/assets';
+import { createOutreachLog } from '@touchpoint/collector/storage/outreach-log';
+import { TouchpointError } from '@touchpoint/protocol/errors';
+import type { DeadLetterReader } from '@touchpoint/protocol/outreach';
+import type { Config } from './config.ts';
+import { startPrivateRedis, type PrivateRedis } from './private-redis.ts';
+
+export interface Touchpoint {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  config: Config;
+  storage: Storage;
+  redisUrl: string;
+  adminToken: string;
+  metrics: Metrics;
+  registry: Metrics['registry'];
+  logger: Logger;
+  app: FastifyInstance;
+  /** Present with the collector role. */
+  ingest?: Pick<Collector, 'spool' | 'writer' | 'queue'>;
+  /** Present with the worker role. */
+  alerting?: Alerting;
+  /** The private redis-server, when REDIS_URL is unset. */
+  privateRedis?: PrivateRedis;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Wraps the embedded engine's connection, e.g. to inject faults in tests. */
+  wrapConnection?: (c: EngineConnection) => EngineConnection;
+}
+
+export async function startTouchpoint(config: Config, opts: StartOptions = {}): Promise<Touchpoint> {
+  // The one start-up check that is not a setting: without REDIS_URL we need redis-server.
+  if (!config.redisUrl && spawnSync('redis-server', ['--version']).error) throw new TouchpointError('TP_ERR_REDIS_SERVER_MISSING');
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err) => logger.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    if (config.projectsWarning) logger.warn(config.projectsWarning);
+    if (config.collector.adminTokenGenerated) {
+      logger.warn(`TOUCHPOINT_ADMIN_TOKEN is not set: generated one for this run: ${config.collector.adminToken}`);
+    }
+
+    let privateRedis: PrivateRedis | undefined;
+    let redisUrl = config.redisUrl;
+    if (!redisUrl) {
+      privateRedis = await startPrivateRedis({ dir: join(config.dataDir, 'redis') });
+      cleanups.push(() => privateRedis!.stop());
+      redisUrl = privateRedis.url;
+      logger.info({ redisUrl }, 'started a private redis-server (set REDIS_URL to use your own)');
+    }
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false });
+    redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+    cleanups.push(async () => redis.disconnect());
+
+    const storage = await openClickHouse(
+      { url: config.clickhouseUrl, dataDir: join(config.dataDir, 'clickhouse'), database: config.clickhouseDatabase },
+      opts.wrapConnection,
+    );
+    cleanups.push(() => storage.close());
+    const applied = await migrate(storage);
+    if (applied.length) logger.info({ applied }, 'applied migrations');
+
+    const metrics = createMetrics();
+    const checks: Record<string, () => Promise<boolean>> = { redis: async () => (await redis.ping()) === 'PONG' };
+    const outreachLog = createOutreachLog(storage);
+
+    let collector: Collector | undefined;
+    if (config.roles.has('collector')) {
+      collector = await startCollector({ config: config.collector, dataDir: config.dataDir, storage, redisUrl, metrics, logger });
+      // Stop order: no new beacons (the app closes first, pushed last), then seal and drain the spool.
+      cleanups.push(collector.close);
+      checks.spool = async () => collector!.healthy();
+    }
+
+    let alerting: Alerting | undefined;
+    if (config.roles.has('worker')) {
+      alerting = await startAlerting({
+        redisUrl,
+        config: config.alerting,
+        outreachLog,
+        rollups: createRollupReader(storage),
+        registry: metrics.registry,
+        logger,
+        projects: () => config.projects.all.map(toProjectAlerting),
+      });
+      const started = alerting;
+      cleanups.push(() => started.close());
+    }
+
+    let deadLetters: DeadLetterReader | undefined = alerting?.deadLetters;
+    if (collector && !deadLetters) {
+      // The outreach API reads dead letters from Redis: the worker's store, or a reader of its own.
+      const reader = openOutreachStore(redisUrl, config.alerting);
+      cleanups.push(() => reader.close());
+      deadLetters = reader.store;
+    }
+
+    const app = await buildApp({
+      config: config.collector,
+      storage,
+      metrics,
+      logger,
+      checks,
+      ...(collector && deadLetters
+        ? {
+            collector: {
+              config: config.collector,
+              storage,
+              metrics,
+              logger,
+              checks,
+              projects: config.projects,
+              spool: collector.spool,
+              signals: collector.signals,
+              validator: collector.validator,
+              redisUrl,
+              stuckAfterMs: config.alerting.stuckAfterMs,
+              outreach: { log: outreachLog, deadLetters },
+              assets: { agentScript: agentScriptFile, dashboards: { publicDir, vendor: vendorFiles() } },
+            },
+          }
+        : {}),
+    });
+    cleanups.push(() => app.close());
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info({ port, roles: [...config.roles], engine: storage.engine }, `Touchpoint listening on http://127.0.0.1:${port}`);
+
+    return {
+      url: `http://127.0.0.1:${port}`,
+      port,
+      config,
+      storage,
+      redisUrl,
+      adminToken: config.collector.adminToken,
+      metrics,
+      registry: metrics.registry,
+      logger,
+      app,
+      ...(collector ? { ingest: { spool: collector.spool, writer: collector.writer, queue: collector.queue } } : {}),
+      ...(alerting ? { alerting } : {}),
+      ...(privateRedis ? { privateRedis } : {}),
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/** What the alerting rules need of a project, from the projects file. */
+function toProjectAlerting(p: Project): ProjectAlerting {
+  const out: ProjectAlerting = { id: p.id };
+  if (p.name) out.name = p.name;
+  if (p.supportUrl) out.supportUrl = p.supportUrl;
+  if (p.quietHours) out.quietHours = p.quietHours;
+  if (p.suppression) out.suppression = p.suppression;
+  return out;
+}

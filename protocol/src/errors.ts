@@ -1,0 +1,78 @@
+/**
+ * Every coded error Touchpoint raises, in one table (as fastify's lib/errors.js): what the HTTP
+ * API answers (with its status) and what stops the process at start-up (no status: printed as
+ * one line, exit 1). Each message tells the reader what to fix; a detail may follow it.
+ *
+ * HTTP bodies are `{ statusCode, code, error, message }` (ErrorBody in beacon.ts).
+ */
+import { MAX_BODY_BYTES } from './beacon.ts';
+
+interface Entry {
+  /** HTTP status, for errors the API answers with. */
+  readonly status?: number;
+  readonly message: string;
+}
+
+export const ERRORS = {
+  // Ingest
+  TP_ERR_INVALID_JSON: { status: 400, message: 'The body is not valid JSON' },
+  TP_ERR_INVALID_BEACON: { status: 400, message: 'The beacon does not match protocol v1' },
+  TP_ERR_NO_VALID_EVENTS: { status: 400, message: 'No event in the beacon is valid' },
+  TP_ERR_MISSING_KEY: { status: 401, message: 'Send the project key as ?key= or the X-Touchpoint-Key header' },
+  TP_ERR_UNKNOWN_KEY: { status: 401, message: 'No project has this ingest key' },
+  TP_ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin is not allowed for the project' },
+  TP_ERR_BEACON_TOO_LARGE: { status: 413, message: `A beacon body may be at most ${MAX_BODY_BYTES} bytes; split the events over several beacons` },
+  TP_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send beacons as text/plain (navigator.sendBeacon) or application/json' },
+  TP_ERR_RATE_LIMITED: { status: 429, message: 'Too many beacons; retry after the Retry-After seconds' },
+  TP_ERR_SPOOL_FULL: { status: 503, message: 'The ingest spool is full while storage catches up; retry after the Retry-After seconds' },
+  // Query API and admin
+  TP_ERR_UNAUTHORIZED: { status: 401, message: 'Send the admin token as Authorization: Bearer <token>' },
+  TP_ERR_UNKNOWN_PROJECT: { status: 404, message: 'No such project' },
+  TP_ERR_NOT_FOUND: { status: 404, message: 'No such route' },
+  TP_ERR_BAD_QUERY: { status: 400, message: 'Invalid query parameters' },
+  TP_ERR_BAD_REQUEST: { status: 400, message: 'The request is malformed' },
+  TP_ERR_NOT_READY: { status: 503, message: 'Storage or Redis is not answering' },
+  TP_ERR_AGENT_NOT_BUILT: { status: 503, message: 'agent/dist/agent.js is missing: build it with `npm run build -w @touchpoint/agent`' },
+  TP_ERR_INTERNAL: { status: 500, message: 'Internal error; the request was logged' },
+  // Start-up: printed as `touchpoint: <message>` and exit 1, before anything is started
+  TP_ERR_CONFIG: { message: 'Invalid setting' },
+  TP_ERR_PROJECTS_FILE: { message: 'Invalid projects file (TOUCHPOINT_PROJECTS)' },
+  TP_ERR_REDIS_SERVER_MISSING: {
+    message:
+      'REDIS_URL is not set and no redis-server is on PATH: install one (apt-get install redis-server, brew install redis) or set REDIS_URL=redis://host:6379',
+  },
+  TP_ERR_REDIS_SERVER_FAILED: { message: 'The private redis-server did not start' },
+  // Build and tooling
+  TP_ERR_AGENT_OVER_BUDGET: { message: 'agent.js is over its gzip budget: trim a capture module or a dependency before merging' },
+  TP_ERR_CLUSTER_SCHEMA: { message: 'A migration has no cluster form' },
+} as const satisfies Record<string, Entry>;
+
+export type ErrorCode = keyof typeof ERRORS;
+/** Codes the HTTP API answers with. */
+export type HttpErrorCode = { [C in ErrorCode]: (typeof ERRORS)[C] extends { status: number } ? C : never }[ErrorCode];
+
+export class TouchpointError extends Error {
+  readonly code: ErrorCode;
+  /** HTTP status (500 for codes that are not HTTP answers). */
+  readonly statusCode: number;
+  /** Response headers that go with it (Retry-After…). */
+  readonly headers: Record<string, string>;
+  constructor(code: ErrorCode, detail?: string, headers: Record<string, string> = {}) {
+    const entry: Entry = ERRORS[code];
+    super(detail ? `${entry.message}: ${detail}` : entry.message);
+    this.name = 'TouchpointError';
+    this.code = code;
+    this.statusCode = entry.status ?? 500;
+    this.headers = headers;
+  }
+}
+
+/** An invalid setting: `ConfigError('PORT must be …')` reads as one line at start-up. */
+export class ConfigError extends TouchpointError {
+  constructor(detail: string, code: 'TP_ERR_CONFIG' | 'TP_ERR_PROJECTS_FILE' = 'TP_ERR_CONFIG') {
+    super(code, detail);
+    this.name = 'ConfigError';
+    // The detail names the setting and what it takes: the generic prefix adds nothing.
+    this.message = detail;
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * The alerting worker role: consumes the collector's signal batches and runs the rescue rules,
- * outreach, marketer and SRE alerts. `collector/src/touchpoint.ts` (the composition root) calls
+ * outreach, marketer and SRE alerts. `@touchpoint/node` (the composition root) calls
  * startAlerting with what alerting needs; alerting itself imports only the protocol and libraries.
  */
 import { Worker, type Job } from 'bullmq';

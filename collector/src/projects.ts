@@ -21,9 +21,9 @@ export interface Project {
   suppression?: string[];
 }
 
-export const DEFAULT_CHECKOUT_PATTERN = 'checkout|cart|basket|payment|pay\\b';
+const DEFAULT_CHECKOUT_PATTERN = 'checkout|cart|basket|payment|pay\\b';
 
-export const DEMO_PROJECT: Project = { id: 'demo', key: 'demo', origins: ['*'] };
+const DEMO_PROJECT: Project = { id: 'demo', key: 'demo', origins: ['*'] };
 
 const fileSchema = {
   type: 'object',
@@ -105,7 +105,7 @@ export function loadProjects(file: string | undefined): { registry: ProjectRegis
   return { registry: createRegistry(projects) };
 }
 
-export function createRegistry(projects: Project[]): ProjectRegistry {
+function createRegistry(projects: Project[]): ProjectRegistry {
   const keys = new Map(projects.map((p) => [p.key, p]));
   const ids = new Map(projects.map((p) => [p.id, p]));
   const patterns = new Map(projects.map((p) => [p.id, new RegExp(p.checkoutPattern ?? DEFAULT_CHECKOUT_PATTERN, 'i')]));

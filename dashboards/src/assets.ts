@@ -5,8 +5,13 @@ import { fileURLToPath } from 'node:url';
 
 export const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 
-/** uPlot's files, resolved through the package so any hoisting layout works. */
+/** Files from other packages the UI loads (uPlot; the vitals thresholds), resolved through each package so any hoisting layout works. */
 export function vendorFiles(): Record<string, string> {
-  const dist = join(dirname(createRequire(import.meta.url).resolve('uplot/package.json')), 'dist');
-  return { 'uPlot.esm.js': join(dist, 'uPlot.esm.js'), 'uPlot.min.css': join(dist, 'uPlot.min.css') };
+  const require = createRequire(import.meta.url);
+  const dist = join(dirname(require.resolve('uplot/package.json')), 'dist');
+  return {
+    'uPlot.esm.js': join(dist, 'uPlot.esm.js'),
+    'uPlot.min.css': join(dist, 'uPlot.min.css'),
+    'vitals.json': require.resolve('@touchpoint/protocol/vitals.json'),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench:outreach — time-to-outreach end to end on one node: a checkout-failure beacon
+ * npm run bench outreach — time-to-outreach end to end on one node: a checkout-failure beacon
  * POSTed to a started Touchpoint (all roles) → the customer-outreach webhook received by a
  * local receiver. Goal (issue: customer rescue): p95 under 1 s. Also prints the worker's own
  * histogram (ack → handed to the channel) from /metrics.

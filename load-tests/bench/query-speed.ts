@@ -18,7 +18,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openClickHouse, quoteIdent, type Storage } from '@touchpoint/collector/storage/clickhouse';
 import { migrate } from '@touchpoint/collector/storage/migrate';
-import { DIMENSION_NAMES, queryBreakdown, queryErrors, queryFunnel, queryPassRate, querySlowSessions, queryThirdParties, queryTimeseries, pickBucket, type Window } from '@touchpoint/collector/storage/query';
+import { queryErrors } from '@touchpoint/collector/storage/reports/errors';
+import { queryFunnel } from '@touchpoint/collector/storage/reports/funnel';
+import { queryPassRate } from '@touchpoint/collector/storage/reports/pass-rate';
+import type { Window } from '@touchpoint/collector/storage/reports/report-sql';
+import { querySlowSessions } from '@touchpoint/collector/storage/reports/sessions';
+import { queryThirdParties } from '@touchpoint/collector/storage/reports/third-parties';
+import { queryBreakdown, queryTimeseries } from '@touchpoint/collector/storage/reports/timeseries';
+import { DIMENSION_NAMES, pickBucket } from '@touchpoint/protocol/api/common';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { TouchpointError } from '@touchpoint/protocol/errors';
@@ -87,5 +86,3 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-export const redisDataDir = (dataDir: string) => join(dataDir, 'redis');

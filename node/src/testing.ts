@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
-import type { Summary } from '@touchpoint/collector/storage/summary';
+import type { Summary } from '@touchpoint/protocol/api/summary';
 import { loadConfig } from './config.ts';
 import { startTouchpoint, type StartOptions, type Touchpoint } from './start.ts';
 

@@ -132,8 +132,6 @@ export type BeaconEvent =
   | IdentifyEvent
   | CustomEvent;
 
-export type EventOf<T extends EventType> = Extract<BeaconEvent, { type: T }>;
-
 /** The JSON Schema (draft-07) of a beacon; each event type's schema is under `$defs[type]`. */
 export const beaconSchema = schema;
 

@@ -48,8 +48,6 @@ export const ERRORS = {
 } as const satisfies Record<string, Entry>;
 
 export type ErrorCode = keyof typeof ERRORS;
-/** Codes the HTTP API answers with. */
-export type HttpErrorCode = { [C in ErrorCode]: (typeof ERRORS)[C] extends { status: number } ? C : never }[ErrorCode];
 
 export class TouchpointError extends Error {
   readonly code: ErrorCode;

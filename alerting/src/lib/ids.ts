@@ -6,8 +6,3 @@
 export function joinId(...parts: string[]): string {
   return parts.map((p) => encodeURIComponent(p)).join('/');
 }
-
-/** Escapes a string for use inside a Redis SCAN MATCH glob. */
-export function escapeGlob(s: string): string {
-  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-}

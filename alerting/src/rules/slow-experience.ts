@@ -4,16 +4,15 @@
  */
 import type { VitalEvent } from '@touchpoint/protocol';
 import type { Signal } from '@touchpoint/protocol/signals';
+import { rateVital } from '@touchpoint/protocol/vitals';
 import { joinId } from '../lib/ids.ts';
 import type { IncidentJob } from '../interfaces/jobs.ts';
 
 export const REASON = 'slow_experience' as const;
 
-/** web-vitals' "poor" LCP boundary, used when the agent did not send a rating. */
-export const LCP_POOR_MS = 4000;
-
+/** Poor as the agent rated it, or by the thresholds table when it sent no rating. */
 export function isPoorLcp(e: VitalEvent): boolean {
-  return e.rating ? e.rating === 'poor' : e.value > LCP_POOR_MS;
+  return (e.rating ?? rateVital('LCP', e.value)) === 'poor';
 }
 
 export function slowIncident(signal: Signal, customer: string, streakStartedAt: number): IncidentJob {

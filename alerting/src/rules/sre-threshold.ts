@@ -5,6 +5,7 @@
  * drops back. Evaluated by a repeatable job (workers/sre-worker.ts).
  */
 import { ConfigError } from '@touchpoint/protocol/errors';
+import { CWV_GOOD } from '@touchpoint/protocol/vitals';
 import { parseDuration } from '../lib/duration.ts';
 import type { Quantile, RollupReader } from '@touchpoint/protocol/rollups';
 
@@ -35,7 +36,7 @@ export interface ErrorRateRule {
 export type SreRule = TimingRule | ErrorRateRule;
 
 export const DEFAULT_SRE_RULES: SreRule[] = [
-  { id: 'lcp-p75', kind: 'timing', metric: 'LCP', quantile: 0.75, above: 2500, windowMs: 300_000, minCount: 20 },
+  { id: 'lcp-p75', kind: 'timing', metric: 'LCP', quantile: 0.75, above: CWV_GOOD.LCP, windowMs: 300_000, minCount: 20 },
   { id: 'error-rate', kind: 'error_rate', above: 5, windowMs: 300_000, minCount: 50 },
 ];
 

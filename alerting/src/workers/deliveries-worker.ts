@@ -140,7 +140,7 @@ async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void>
 }
 
 /** `{ kind: "marketer-alert", project, reason, customer?, checkout?, value?, currency? }` (+ details); `{ kind: "sre-alert", … }`. */
-export function alertBody(d: DeliveryJob): Record<string, unknown> {
+function alertBody(d: DeliveryJob): Record<string, unknown> {
   if (d.audience === 'sre') return { kind: 'sre-alert', project: d.project, ...d.details, at: new Date(d.incidentAt).toISOString() };
   return {
     kind: 'marketer-alert',

@@ -26,7 +26,7 @@ export async function processStuckTimer(ctx: AlertingContext, t: StuckTimerJob):
  */
 const CONTACT_GRACE_MS = 2000;
 
-export class ContactNotYetKnownError extends Error {
+class ContactNotYetKnownError extends Error {
   readonly code = 'TP_ERR_CONTACT_NOT_YET_KNOWN';
 }
 

@@ -1,12 +1,13 @@
 /**
- * Turns one validated beacon into its spool record: one `beacon_intake` row (a JSON array in the
- * column order of storage/beacon-intake.ts: the beacon's dimensions once, then one array per
- * event family) and the Signal JSON of each event the alerting rules act on. The row is built
+ * Turns one validated beacon into its spool record: one `beacon_intake` row (a JSON array laid
+ * out by storage/beacon-intake.ts's INTAKE_COLUMNS: the beacon's dimensions once, then one array
+ * per event family) and the Signal JSON of each event the alerting rules act on. The row is built
  * once, here; the spool writes it and the batch writer hands the same bytes to the engine.
  */
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
 import type { Signal } from '@touchpoint/protocol/signals';
 import { scrub } from './scrub.ts';
+import { intakeValues } from '../storage/beacon-intake.ts';
 import type { ClientInfo } from './user-agent.ts';
 
 export interface BeaconContext {
@@ -103,8 +104,31 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
       signals.push(JSON.stringify(s));
     }
   }
-  const row = JSON.stringify([project, receivedAt, Math.round(beacon.sentAt), skew, session, customer, pageUrl, host, path, client.device, client.browser,
-    client.browserVersion, client.os, country, beacon.connection ?? '', counts, vitals, navigations, resources, errors, requests, checkouts, customEvents]);
+  const row = JSON.stringify(intakeValues({
+    project,
+    received_at: receivedAt,
+    sent_at: Math.round(beacon.sentAt),
+    clock_skew_ms: skew,
+    session,
+    customer,
+    page_url: pageUrl,
+    host,
+    path,
+    device: client.device,
+    browser: client.browser,
+    browser_version: client.browserVersion,
+    os: client.os,
+    country,
+    connection: beacon.connection ?? '',
+    event_counts: counts,
+    vitals,
+    navigations,
+    resources,
+    errors,
+    requests,
+    checkouts,
+    custom_events: customEvents,
+  }));
   return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals, urgent };
 }
 
@@ -123,7 +147,7 @@ function scrubOpt(s: string | undefined): string {
 }
 
 /** Host and path without URL parsing: the schema already guarantees `http(s)://`. */
-export function splitUrl(url: string): { host: string; path: string } {
+function splitUrl(url: string): { host: string; path: string } {
   const start = url.indexOf('//');
   if (start < 0) return { host: '', path: url.split(/[?#]/, 1)[0] ?? '' };
   const rest = url.slice(start + 2);

@@ -24,7 +24,7 @@ export interface CollectorCounts {
 }
 
 /** Beacons accepted (wholly or partly) and events accepted per project: running totals. */
-export async function readTotals(metrics: Metrics): Promise<Map<string, ProjectCounts>> {
+async function readTotals(metrics: Metrics): Promise<Map<string, ProjectCounts>> {
   const [b, e] = await Promise.all([metrics.projectBeacons.get(), metrics.projectEvents.get()]);
   const totals = new Map<string, ProjectCounts>();
   const of = (project: string | number | undefined) => {

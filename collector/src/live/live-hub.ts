@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { Storage } from '../storage/clickhouse.ts';
-import { queryLiveFigures, type LiveFigures } from '../storage/query.ts';
+import { queryLiveFigures, type LiveFigures } from '../storage/reports/live.ts';
 import { createCounter, LIVE_CHANNEL, parseCounts, type CollectorCounts } from './live-counts.ts';
 
 export interface LiveFrame {

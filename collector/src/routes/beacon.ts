@@ -6,7 +6,7 @@ import { buildRecord } from '../ingest/spool-record.ts';
 import { parseUserAgent } from '../ingest/user-agent.ts';
 import { originAllowed, type Project } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses } from '@touchpoint/protocol/api/common';
 
 /** Seconds a client should wait when the spool is full: about two writer passes. */
 const SPOOL_FULL_RETRY_AFTER = '5';

@@ -21,7 +21,7 @@ import { errorBody } from '../error-body.ts';
 import { LiveHub, type LiveHubOptions } from '../live/live-hub.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RouteDeps } from './deps.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses } from '@touchpoint/protocol/api/common';
 
 export interface LiveDeps extends Pick<RouteDeps, 'projects' | 'storage' | 'config' | 'stuckAfterMs'> {
   metrics: Metrics;
@@ -32,7 +32,7 @@ export interface LiveDeps extends Pick<RouteDeps, 'projects' | 'storage' | 'conf
   hub?: Partial<Pick<LiveHubOptions, 'intervalMs' | 'maxBufferedBytes' | 'maxClients'>>;
 }
 
-export const LIVE_PROTOCOL = 'touchpoint.v1';
+const LIVE_PROTOCOL = 'touchpoint.v1';
 const AUTH_TIMEOUT_MS = 5_000;
 const PATH = /^\/api\/v1\/projects\/([^/?#]{1,64})\/live(?:[?#]|$)/;
 

@@ -1,6 +1,8 @@
 /**
  * The dashboards' query API, under /api/v1/projects (admin token checked by the app for /api/).
  * Times are epoch ms by receive time, [from, to), at most 92 days apart; every list is limited.
+ * Each route's query string and answer are the TypeBox schemas of `@touchpoint/protocol/api/*`:
+ * they validate, serialize and type it, here and in the dashboards.
  *
  *   GET /api/v1/projects                              projects the dashboards may pick
  *   GET …/:project/timeseries?metric&from&to[&bucket][&filters]   p50/p75/p95/p99 per bucket (rollups)
@@ -13,119 +15,60 @@
  *
  * Filters: path, device, browser, country, connection (exact match, bound as parameters).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { VITAL_NAMES, type VitalName } from '@touchpoint/protocol';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { BUCKETS, DIMENSION_NAMES, errorResponses, MAX_POINTS, MAX_RANGE_MS, pickBucket, ProjectParams, type Filters } from '@touchpoint/protocol/api/common';
+import { ErrorsQuery, ErrorsReport } from '@touchpoint/protocol/api/errors';
+import { Funnel, FunnelQuery } from '@touchpoint/protocol/api/funnel';
+import { PASS_RATE_DEFINITION, PassRateQuery, PassRateReport, type PassRate } from '@touchpoint/protocol/api/pass-rate';
+import { ProjectList } from '@touchpoint/protocol/api/projects';
+import { Sessions, SessionsQuery } from '@touchpoint/protocol/api/sessions';
+import { ThirdParties, ThirdPartiesQuery } from '@touchpoint/protocol/api/third-parties';
+import { Breakdown, BreakdownQuery, Timeseries, TimeseriesQuery } from '@touchpoint/protocol/api/timeseries';
 import { TouchpointError } from '@touchpoint/protocol/errors';
-import {
-  BUCKETS,
-  CWV_GOOD,
-  DIMENSION_NAMES,
-  MAX_POINTS,
-  METRICS,
-  pickBucket,
-  queryBreakdown,
-  queryErrors,
-  queryFunnel,
-  queryPassRate,
-  querySlowSessions,
-  queryThirdParties,
-  queryTimeseries,
-  type Dimension,
-  type Filters,
-  type Metric,
-  type Window,
-} from '../storage/query.ts';
+import { CWV_GOOD } from '@touchpoint/protocol/vitals';
+import { latencyEffect } from '../estimates/latency-effect.ts';
+import { queryErrors } from '../storage/reports/errors.ts';
+import { queryFunnel } from '../storage/reports/funnel.ts';
+import { queryPassRate } from '../storage/reports/pass-rate.ts';
+import { querySlowSessions } from '../storage/reports/sessions.ts';
+import { queryThirdParties } from '../storage/reports/third-parties.ts';
+import { queryBreakdown, queryTimeseries } from '../storage/reports/timeseries.ts';
+import type { Window } from '../storage/timing-states.ts';
 import type { RouteDeps } from './deps.ts';
-import { errorResponses } from './schemas.ts';
-
-/** Queries may span at most this much: every query is bounded in time. */
-export const MAX_RANGE_MS = 92 * 24 * 3600_000;
-/** Rows any list may return. */
-export const MAX_LIMIT = 100;
-
-const window = {
-  from: { type: 'integer', minimum: 0, maximum: 1e14, description: 'epoch ms, inclusive' },
-  to: { type: 'integer', minimum: 0, maximum: 1e14, description: 'epoch ms, exclusive' },
-} as const;
-const filterProps = Object.fromEntries(DIMENSION_NAMES.map((d) => [d, { type: 'string', minLength: 1, maxLength: 1024 }]));
-const limit = (dflt: number) => ({ type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: dflt });
-const metric = { type: 'string', enum: [...METRICS] } as const;
-const by = { type: 'string', enum: DIMENSION_NAMES } as const;
-
-function qs(required: string[], props: Record<string, unknown>) {
-  return { type: 'object', additionalProperties: false, required: ['from', 'to', ...required], properties: { ...window, ...props } };
-}
-
-const params = { type: 'object', required: ['project'], properties: { project: { type: 'string', maxLength: 64 } } } as const;
-
-const pct = { count: { type: 'integer' }, p50: { type: 'number' }, p75: { type: 'number' }, p95: { type: 'number' }, p99: { type: 'number' } };
-const nnum = { type: ['number', 'null'] } as const;
-const str = { type: 'string' } as const;
-const integer = { type: 'integer' } as const;
-const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
-const arr = (properties: Record<string, unknown>) => ({ type: 'array', items: obj(properties) });
-const reply200 = (properties: Record<string, unknown>) => ({ 200: obj({ project: str, from: integer, to: integer, ...properties }), ...errorResponses });
-
-const passRateProps = {
-  pageLoads: integer,
-  good: integer,
-  passRate: nnum,
-  lcpGood: integer,
-  inpGood: integer,
-  clsGood: integer,
-  p75: obj({ LCP: nnum, INP: nnum, CLS: nnum }),
-  passesAtP75: { type: 'boolean' },
-};
-
-interface Q {
-  from: number;
-  to: number;
-  metric?: Metric;
-  by?: Dimension;
-  bucket?: string;
-  limit?: number;
-  sort?: 'bytes' | 'p95';
-  path?: string;
-  device?: string;
-  browser?: string;
-  country?: string;
-  connection?: string;
-}
-type Req = FastifyRequest<{ Params: { project: string }; Querystring: Q }>;
 
 /** What the query API needs of the collector's route deps (RouteDeps satisfies it). */
 export type QueryDeps = Pick<RouteDeps, 'projects' | 'storage' | 'stuckAfterMs'>;
 
-export default async function queryRoutes(app: FastifyInstance, { projects, storage, stuckAfterMs }: QueryDeps): Promise<void> {
+const NO_PASS_RATE: PassRate = { pageLoads: 0, good: 0, passRate: null, lcpGood: 0, inpGood: 0, clsGood: 0, p75: { LCP: null, INP: null, CLS: null }, passesAtP75: false };
+
+export default async function queryRoutes(fastify: FastifyInstance, { projects, storage, stuckAfterMs }: QueryDeps): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
   /** Known project and a bounded, ordered window, or a coded 4xx. */
-  function windowOf(req: Req): Window {
-    const { project } = req.params;
-    const { from, to } = req.query;
+  function windowOf(project: string, q: { from: number; to: number }): Window {
     if (!projects.byId(project)) throw new TouchpointError('TP_ERR_UNKNOWN_PROJECT', project);
-    if (to <= from) throw new TouchpointError('TP_ERR_BAD_QUERY', '"to" must be after "from"');
-    if (to - from > MAX_RANGE_MS) throw new TouchpointError('TP_ERR_BAD_QUERY', 'the range may span at most 92 days');
-    return { project, from, to };
+    if (q.to <= q.from) throw new TouchpointError('TP_ERR_BAD_QUERY', '"to" must be after "from"');
+    if (q.to - q.from > MAX_RANGE_MS) throw new TouchpointError('TP_ERR_BAD_QUERY', 'the range may span at most 92 days');
+    return { project, from: q.from, to: q.to };
   }
-  const filtersOf = (q: Q): Filters => {
+  const filtersOf = (q: Filters): Filters => {
     const f: Filters = {};
     for (const d of DIMENSION_NAMES) if (q[d] !== undefined) f[d] = q[d];
     return f;
   };
   const echo = (w: Window) => ({ project: w.project, from: w.from, to: w.to });
 
-  app.get('/api/v1/projects', {
-    schema: { response: { 200: obj({ projects: arr({ id: str, name: str }) }), ...errorResponses } },
-  }, async () => ({ projects: projects.all.map((p) => ({ id: p.id, name: p.name ?? p.id })) }));
+  app.get('/api/v1/projects', { schema: { response: { 200: ProjectList, ...errorResponses } } }, async () => ({
+    projects: projects.all.map((p) => ({ id: p.id, name: p.name ?? p.id })),
+  }));
 
-  app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/timeseries', {
-    schema: {
-      params,
-      querystring: qs(['metric'], { metric, bucket: { type: 'string', pattern: '^(auto|[0-9]{1,6})$', default: 'auto' }, ...filterProps }),
-      response: reply200({ metric: str, bucket: integer, points: arr({ t: integer, ...pct }) }),
-    },
+  app.get('/api/v1/projects/:project/timeseries', {
+    schema: { params: ProjectParams, querystring: TimeseriesQuery, response: { 200: Timeseries, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req);
-    const asked = req.query.bucket === undefined || req.query.bucket === 'auto' ? 'auto' : Number(req.query.bucket);
+    const q = req.query;
+    const w = windowOf(req.params.project, q);
+    const asked = q.bucket === undefined || q.bucket === 'auto' ? 'auto' : Number(q.bucket);
     if (asked !== 'auto' && !(BUCKETS as readonly number[]).includes(asked)) {
       throw new TouchpointError('TP_ERR_BAD_QUERY', `bucket is auto or one of ${BUCKETS.join(', ')} seconds`);
     }
@@ -133,135 +76,68 @@ export default async function queryRoutes(app: FastifyInstance, { projects, stor
     if ((w.to - w.from) / 1000 / bucket > MAX_POINTS) {
       throw new TouchpointError('TP_ERR_BAD_QUERY', `at most ${MAX_POINTS} buckets: pick a larger bucket or a shorter range`);
     }
-    const points = await queryTimeseries(storage, w, req.query.metric!, bucket, filtersOf(req.query));
-    return { ...echo(w), metric: req.query.metric, bucket, points };
+    const points = await queryTimeseries(storage, w, q.metric, bucket, filtersOf(q));
+    return { ...echo(w), metric: q.metric, bucket, points };
   });
 
-  app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/breakdown', {
-    schema: {
-      params,
-      querystring: qs(['metric', 'by'], { metric, by, limit: limit(20), ...filterProps }),
-      response: reply200({ metric: str, by: str, rows: arr({ value: str, ...pct }) }),
-    },
+  app.get('/api/v1/projects/:project/breakdown', {
+    schema: { params: ProjectParams, querystring: BreakdownQuery, response: { 200: Breakdown, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req);
-    const rows = await queryBreakdown(storage, w, req.query.metric!, req.query.by!, req.query.limit!, filtersOf(req.query));
-    return { ...echo(w), metric: req.query.metric, by: req.query.by, rows };
+    const q = req.query;
+    const w = windowOf(req.params.project, q);
+    const rows = await queryBreakdown(storage, w, q.metric, q.by, q.limit ?? 20, filtersOf(q));
+    return { ...echo(w), metric: q.metric, by: q.by, rows };
   });
 
-  app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/vitals-pass-rate', {
-    schema: {
-      params,
-      querystring: qs([], { by, limit: limit(20), ...filterProps }),
-      response: reply200({
-        definition: str,
-        thresholds: obj({ LCP: { type: 'number' }, INP: { type: 'number' }, CLS: { type: 'number' } }),
-        ...passRateProps,
-        by: str,
-        rows: arr({ value: str, ...passRateProps }),
-      }),
-    },
+  app.get('/api/v1/projects/:project/vitals-pass-rate', {
+    schema: { params: ProjectParams, querystring: PassRateQuery, response: { 200: PassRateReport, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req);
-    const f = filtersOf(req.query);
+    const q = req.query;
+    const w = windowOf(req.params.project, q);
+    const f = filtersOf(q);
     const [total, rows] = await Promise.all([
       queryPassRate(storage, w, undefined, 1, f),
-      req.query.by ? queryPassRate(storage, w, req.query.by, req.query.limit!, f) : Promise.resolve(undefined),
+      q.by ? queryPassRate(storage, w, q.by, q.limit ?? 20, f) : Promise.resolve(undefined),
     ]);
-    const overall = total[0] ?? { pageLoads: 0, good: 0, passRate: null, lcpGood: 0, inpGood: 0, clsGood: 0, p75: { LCP: null, INP: null, CLS: null }, passesAtP75: false };
     return {
       ...echo(w),
-      definition:
-        'A page load is one session and path with an LCP, within an hour (INP and CLS reported up to 30 minutes into the next hour still join it), counted in the window its first report falls in; it is good when LCP ≤ 2500 ms, INP ≤ 200 ms (or no interaction) and CLS ≤ 0.1 (or no shift), judging the largest value each vital reported. passRate = good / pageLoads. passesAtP75 is the CrUX-style check: the p75 of each vital over page loads within its threshold.',
+      definition: PASS_RATE_DEFINITION,
       thresholds: CWV_GOOD,
-      ...overall,
-      ...(req.query.by && rows ? { by: req.query.by, rows } : {}),
+      ...(total[0] ?? NO_PASS_RATE),
+      ...(q.by && rows ? { by: q.by, rows: rows.map((r) => ({ ...r, value: r.value ?? '' })) } : {}),
     };
   });
 
-  app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/errors', {
-    schema: {
-      params,
-      querystring: qs([], { limit: limit(10) }),
-      response: reply200({
-        bucket: integer,
-        pageLoads: integer,
-        errors: integer,
-        failedRequests: integer,
-        errorRate: nnum,
-        failedRequestRate: nnum,
-        series: arr({ t: integer, pageLoads: integer, errors: integer, failedRequests: integer }),
-        topMessages: arr({ kind: str, message: str, count: integer, sessions: integer, lastAt: integer }),
-        topHosts: arr({ host: str, count: integer, sessions: integer, network: integer, clientErrors: integer, serverErrors: integer, p95Duration: nnum }),
-      }),
-    },
+  app.get('/api/v1/projects/:project/errors', {
+    schema: { params: ProjectParams, querystring: ErrorsQuery, response: { 200: ErrorsReport, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req);
+    const w = windowOf(req.params.project, req.query);
     const bucket = pickBucket(w.from, w.to, 'auto');
-    return { ...echo(w), bucket, ...(await queryErrors(storage, w, bucket, req.query.limit!)) };
+    return { ...echo(w), bucket, ...(await queryErrors(storage, w, bucket, req.query.limit ?? 10)) };
   });
 
-  app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/third-parties', {
-    schema: {
-      params,
-      querystring: qs([], { sort: { type: 'string', enum: ['bytes', 'p95'], default: 'bytes' }, limit: limit(20) }),
-      response: reply200({ sort: str, rows: arr({ host: str, requests: integer, bytes: integer, p95: nnum, sessions: integer }) }),
-    },
+  app.get('/api/v1/projects/:project/third-parties', {
+    schema: { params: ProjectParams, querystring: ThirdPartiesQuery, response: { 200: ThirdParties, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req);
+    const w = windowOf(req.params.project, req.query);
     const sort = req.query.sort ?? 'bytes';
-    return { ...echo(w), sort, rows: await queryThirdParties(storage, w, sort, req.query.limit!) };
+    return { ...echo(w), sort, rows: await queryThirdParties(storage, w, sort, req.query.limit ?? 20) };
   });
 
-  const money = { currency: str, completed: { type: 'number' }, failed: { type: 'number' }, stuck: { type: 'number' }, atRisk: { type: 'number' } };
-  app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/funnel', {
-    schema: {
-      params,
-      querystring: qs([], { limit: limit(50) }),
-      response: reply200({
-        stuckAfterMs: integer,
-        checkouts: integer,
-        started: integer,
-        completed: integer,
-        failed: integer,
-        stuck: integer,
-        open: integer,
-        steps: arr({ step: str, checkouts: integer, dropOff: nnum }),
-        revenue: arr(money),
-        problems: arr({
-          checkout: str, status: str, customer: str, value: { type: 'number' }, currency: str, lastStep: str, reason: str, startedAt: integer, lastAt: integer,
-        }),
-        latencyEffect: obj({
-          estimate: { type: 'boolean' },
-          method: str,
-          lcpP75: nnum,
-          excessMs: { type: 'number' },
-          conversionLoss: { type: 'number' },
-          revenueEffect: arr({ currency: str, value: { type: 'number' } }),
-        }),
-      }),
-    },
+  app.get('/api/v1/projects/:project/funnel', {
+    schema: { params: ProjectParams, querystring: FunnelQuery, response: { 200: Funnel, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req);
-    const report = await queryFunnel(storage, w, { stuckAfterMs, asOf: Date.now(), limit: req.query.limit! });
-    return { ...echo(w), stuckAfterMs, ...report };
+    const w = windowOf(req.params.project, req.query);
+    const { lcpP75, ...report } = await queryFunnel(storage, w, { stuckAfterMs, asOf: Date.now(), limit: req.query.limit ?? 50 });
+    return { ...echo(w), stuckAfterMs, ...report, latencyEffect: latencyEffect(lcpP75, report.revenue) };
   });
 
-  app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/sessions', {
-    schema: {
-      params,
-      querystring: qs([], { metric: { type: 'string', enum: [...VITAL_NAMES], default: 'LCP' }, limit: limit(20), ...filterProps }),
-      response: reply200({
-        metric: str,
-        sessions: arr({
-          session: str, path: str, device: str, browser: str, os: str, country: str, connection: str, value: { type: 'number' }, at: integer,
-          target: str, url: str, lcpTarget: str, inpTarget: str, lcp: nnum, inp: nnum,
-        }),
-      }),
-    },
+  app.get('/api/v1/projects/:project/sessions', {
+    schema: { params: ProjectParams, querystring: SessionsQuery, response: { 200: Sessions, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req);
-    const m = (req.query.metric ?? 'LCP') as VitalName;
-    return { ...echo(w), metric: m, sessions: await querySlowSessions(storage, w, m, req.query.limit!, filtersOf(req.query)) };
+    const q = req.query;
+    const w = windowOf(req.params.project, q);
+    const metric = q.metric ?? 'LCP';
+    return { ...echo(w), metric, sessions: await querySlowSessions(storage, w, metric, q.limit ?? 20, filtersOf(q)) };
   });
 }

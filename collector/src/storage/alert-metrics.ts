@@ -5,7 +5,7 @@
 import type { Quantile, RollupReader, TimingByPath } from '@touchpoint/protocol/rollups';
 import type { Storage } from './clickhouse.ts';
 import { quoteIdent } from './clickhouse.ts';
-import { percentilesBy } from './query.ts';
+import { percentilesBy } from './reports/timeseries.ts';
 import { isMetric } from './timing-states.ts';
 
 /** Levels of the timings states (migration 003), in order: the state is merged for all four. */

@@ -1,18 +1,28 @@
 import type { Storage } from './clickhouse.ts';
 
 /**
- * The table the collector writes: one row per beacon (migration 004). Its materialized views
- * spread each row into `beacons` and the per-family event tables. Keep the column order in step
- * with the row builder (ingest/spool-record.ts) and the migration.
+ * The row the collector writes, one per beacon, into `beacon_intake` (migration 004), whose
+ * materialized views spread it into `beacons` and the per-family event tables. This list is the
+ * one definition of its columns and their order: the row builder (ingest/spool-record.ts) fills
+ * an `IntakeRow` and lays it out by it, the insert names these columns, and a migration test
+ * checks the table has exactly these, in this order.
  */
-export const INTAKE = {
-  table: 'beacon_intake',
-  columns: [
-    'project', 'received_at', 'sent_at', 'clock_skew_ms', 'session', 'customer', 'page_url', 'host', 'path', 'device', 'browser',
-    'browser_version', 'os', 'country', 'connection', 'event_counts',
-    'vitals', 'navigations', 'resources', 'errors', 'requests', 'checkouts', 'custom_events',
-  ],
-} as const;
+export const INTAKE_COLUMNS = [
+  'project', 'received_at', 'sent_at', 'clock_skew_ms', 'session', 'customer', 'page_url', 'host', 'path', 'device', 'browser',
+  'browser_version', 'os', 'country', 'connection', 'event_counts',
+  'vitals', 'navigations', 'resources', 'errors', 'requests', 'checkouts', 'custom_events',
+] as const;
+
+export type IntakeColumn = (typeof INTAKE_COLUMNS)[number];
+/** Every column's value: a missing or unknown column is a type error in the row builder. */
+export type IntakeRow = Record<IntakeColumn, unknown>;
+
+export const INTAKE = { table: 'beacon_intake', columns: INTAKE_COLUMNS } as const;
+
+/** The row as JSONCompactEachRow wants it: the values in column order. */
+export function intakeValues(row: IntakeRow): unknown[] {
+  return INTAKE_COLUMNS.map((c) => row[c]);
+}
 
 const TOKEN = /^[A-Za-z0-9_.:-]{1,200}$/;
 

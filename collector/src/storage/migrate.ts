@@ -24,7 +24,7 @@ export function readMigrations(database: string): Migration[] {
 }
 
 /** Statements end with `;` at the end of a line; `--` comment lines are dropped. */
-export function splitStatements(sql: string): string[] {
+function splitStatements(sql: string): string[] {
   return sql
     .split('\n')
     .filter((line) => !line.trimStart().startsWith('--'))

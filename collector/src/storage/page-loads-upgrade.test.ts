@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '@touchpoint/node/testing';
 import { openClickHouse, quoteIdent, type Storage } from './clickhouse.ts';
 import { migrate, readMigrations } from './migrate.ts';
-import { queryPassRate } from './query.ts';
+import { queryPassRate } from './reports/pass-rate.ts';
 
 const HOUR = 3_600_000;
 const H = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;

@@ -9,7 +9,9 @@ import { tempDir } from '@touchpoint/node/testing';
 import { createRollupReader } from './alert-metrics.ts';
 import { openClickHouse, quoteIdent, type Storage } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
-import { queryBreakdown, queryFunnel, queryPassRate, queryTimeseries, totalPercentiles } from './query.ts';
+import { queryFunnel } from './reports/funnel.ts';
+import { queryPassRate } from './reports/pass-rate.ts';
+import { queryBreakdown, queryTimeseries, totalPercentiles } from './reports/timeseries.ts';
 import { timingStates, type Window } from './timing-states.ts';
 
 const MIN = 60_000;

@@ -15,17 +15,11 @@
  * Raw and rolled-up states are the same type (t-digest of Float64), so one merge gives the
  * percentiles of the union. Identifiers come from the fixed maps below; values are parameters.
  */
-import { NAV_PHASES, VITAL_NAMES, type NavPhase, type VitalName } from '@touchpoint/protocol';
-
-export const METRICS = [...VITAL_NAMES, ...NAV_PHASES] as const;
-export type Metric = VitalName | NavPhase;
+import { VITAL_NAMES, type NavPhase, type VitalName } from '@touchpoint/protocol';
+import { DIMENSION_NAMES, METRICS, type Dimension, type Filters, type Metric } from '@touchpoint/protocol/api/common';
 
 /** Dimension name (API) → column identifier (SQL). The only identifiers chosen per request. */
-export const DIMENSIONS = { path: 'path', device: 'device', browser: 'browser', country: 'country', connection: 'connection' } as const;
-export type Dimension = keyof typeof DIMENSIONS;
-export const DIMENSION_NAMES = Object.keys(DIMENSIONS) as Dimension[];
-
-export type Filters = Partial<Record<Dimension, string>>;
+export const DIMENSIONS: Readonly<Record<Dimension, string>> = { path: 'path', device: 'device', browser: 'browser', country: 'country', connection: 'connection' };
 
 export interface Window {
   project: string;

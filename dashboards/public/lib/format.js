@@ -36,8 +36,12 @@ export function fmtTime(ms) {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + 'Z';
 }
 
-/** web.dev thresholds (good, poor) per vital. @type {Record<string, [number, number]>} */
-export const THRESHOLDS = { LCP: [2500, 4000], INP: [200, 500], CLS: [0.1, 0.25], FCP: [1800, 3000], TTFB: [800, 1800] };
+/**
+ * Core Web Vitals thresholds (good, poor) per vital: protocol/vitals.json, the one table every
+ * role reads, served beside uPlot.
+ * @type {Record<string, [number, number]>}
+ */
+export const THRESHOLDS = await (await fetch(new URL('../vendor/vitals.json', import.meta.url))).json();
 
 /** @param {string} metric @param {number | null | undefined} v @returns {string} */
 export function rating(metric, v) {

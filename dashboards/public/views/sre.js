@@ -36,7 +36,7 @@ export async function renderSre(main, project, p, stale) {
     projectApi(project, 'timeseries', { ...q, metric }),
     projectApi(project, 'errors', { from, to }),
     projectApi(project, 'third-parties', { from, to, limit: 10 }),
-    VITALS.includes(metric) ? projectApi(project, 'sessions', { ...q, metric, limit: 10 }) : Promise.resolve({ sessions: [] }),
+    VITALS.includes(metric) ? projectApi(project, 'sessions', { ...q, metric, limit: 10 }) : Promise.resolve({ project, from, to, metric, sessions: [] }),
   ];
   /** @type {Promise<import('../lib/types.js').Breakdown>[]} */
   const breakdownAsks = FILTERS.map((by) => projectApi(project, 'breakdown', { ...q, metric, by, limit: 8 }));

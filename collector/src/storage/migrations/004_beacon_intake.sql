@@ -6,8 +6,9 @@
 -- it parses, and the old way (one row per event, dimensions repeated on each) parsed about
 -- twice the bytes per beacon. The family tables, their rollups and every query are unchanged.
 --
--- Tuple positions are the column order below; each view names them. Keep this table in step
--- with collector/src/ingest/spool-record.ts (which builds the rows) and storage/beacon-intake.ts.
+-- Tuple positions are the column order below; each view names them. The columns and their
+-- order are INTAKE_COLUMNS of storage/beacon-intake.ts (beacon-intake.test.ts checks this table
+-- against it); the row builder, ingest/spool-record.ts, lays rows out by the same list.
 -- Deduplication: the insert's token reaches every view's target table
 -- (deduplicate_blocks_in_dependent_materialized_views), and those tables keep a dedup window.
 

@@ -1,4 +1,4 @@
-// npm run bench: Touchpoint against a bare Fastify route, in one run, same load tool, same
+// npm run bench ingest: Touchpoint against a bare Fastify route, in one run, same load tool, same
 // realistic beacons. Measures (a) throughput ratio, (b) CPU cost ratio at a fixed offered rate,
 // ingest-to-query freshness, the agent bundle size, and checks that every acknowledged beacon
 // was stored. Writes load-tests/results/bench-<timestamp>.json (+ latest.json), prints a table.

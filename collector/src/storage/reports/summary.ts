@@ -1,5 +1,5 @@
-import type { Storage } from './clickhouse.ts';
-import { quoteIdent } from './clickhouse.ts';
+import type { Summary } from '@touchpoint/protocol/api/summary';
+import { quoteIdent, type Storage } from '../clickhouse.ts';
 
 export interface SummaryFilter {
   project: string;
@@ -8,12 +8,6 @@ export interface SummaryFilter {
   to: number;
   customer?: string | undefined;
   session?: string | undefined;
-}
-
-export interface Summary {
-  beacons: number;
-  events: Record<string, number>;
-  vitals: Record<string, { count: number; p50: number; p75: number; p95: number }>;
 }
 
 /** Fixed clauses; only the bound values vary. */

@@ -1,0 +1,43 @@
+/**
+ * `npm run bench [name…]`: every benchmark of the repository, one after another, each in its
+ * own process so one's engine, Redis and merges never run under another's measurement.
+ *
+ *   ingest    Touchpoint against a bare Fastify route: throughput, CPU per beacon, freshness,
+ *             storage per beacon, the agent's size (ingest.ts; writes load-tests/results/)
+ *   outreach  time to outreach, beacon POST → outreach webhook (outreach-latency.ts)
+ *   queries   the dashboards' queries on 10 M events (query-speed.ts)
+ *
+ * With no name, all of them in this order. Extra arguments after `--` go to every script.
+ * Exits non-zero when any of them fails.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BENCHES = {
+  ingest: 'ingest.ts',
+  outreach: 'outreach-latency.ts',
+  queries: 'query-speed.ts',
+} as const;
+type Name = keyof typeof BENCHES;
+
+const argv = process.argv.slice(2);
+const dash = argv.indexOf('--');
+const names = (dash < 0 ? argv : argv.slice(0, dash)) as string[];
+const extra = dash < 0 ? [] : argv.slice(dash + 1);
+const unknown = names.filter((n) => !(n in BENCHES));
+if (unknown.length) {
+  console.error(`bench: unknown benchmark ${unknown.join(', ')}; pick from ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const name of (names.length ? names : Object.keys(BENCHES)) as Name[]) {
+  console.log(`\n=== bench ${name}`);
+  const script = fileURLToPath(new URL(BENCHES[name], import.meta.url));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...extra], { stdio: 'inherit', env: process.env });
+  if (r.status !== 0) {
+    console.error(`bench ${name} failed (exit ${r.status ?? r.signal})`);
+    failed++;
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,16 +1,13 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { TouchpointError } from '@touchpoint/protocol/errors';
 import { errorBody } from './error-body.ts';
-import { addAdminAuth } from './plugins/admin-auth.ts';
+import { createAdminGuard, refuseUnroutedApi } from './plugins/admin-auth.ts';
 import agentScriptRoutes from './routes/agent-script.ts';
+import apiRoutes from './routes/api.ts';
 import beaconRoutes from './routes/beacon.ts';
 import dashboardsRoutes from './routes/dashboards.ts';
-import liveRoutes from './routes/live.ts';
-import outreachRoutes from './routes/outreach.ts';
-import queryRoutes from './routes/query.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
-import summaryRoutes from './routes/summary.ts';
 
 /** Fastify's own errors that reach clients, mapped onto our codes. */
 const FASTIFY_CODES: Record<string, [number, string]> = {
@@ -60,19 +57,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.log.error({ err }, 'request failed');
     return reply.code(500).send(errorBody(500, 'TP_ERR_INTERNAL', 'Internal error; the request was logged'));
   });
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send(errorBody(404, 'TP_ERR_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`)),
-  );
+  const guard = createAdminGuard(deps.config.adminToken);
+  app.setNotFoundHandler((req, reply) => {
+    const refused = refuseUnroutedApi(guard, req);
+    if (refused) {
+      for (const [k, v] of Object.entries(refused.headers)) reply.header(k, v);
+      return reply.code(refused.statusCode).send(errorBody(refused.statusCode, refused.code, refused.message));
+    }
+    return reply.code(404).send(errorBody(404, 'TP_ERR_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`));
+  });
 
-  addAdminAuth(app, deps.config.adminToken);
   await app.register(healthRoutes, deps);
   if (collector) {
     await app.register(beaconRoutes, collector);
-    await app.register(summaryRoutes, collector);
-    await app.register(queryRoutes, collector);
-    await app.register(liveRoutes, collector);
+    await app.register(apiRoutes, { ...collector, guard });
     await app.register(agentScriptRoutes, { file: collector.assets.agentScript });
-    await app.register(outreachRoutes, collector);
     await app.register(dashboardsRoutes, collector.assets.dashboards);
   }
   return app;

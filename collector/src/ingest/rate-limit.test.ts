@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Touchpoint } from '@touchpoint/node';
 import { beacon, postBeacon, startTestTouchpoint, vital } from '@touchpoint/node/testing';
-import { RateLimiter } from './rate-limiter.ts';
+import { RateLimiter } from '../lib/rate-limiter.ts';
 
 let tp: Touchpoint;
 beforeAll(async () => {

@@ -9,24 +9,12 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.ts';
 import type { Storage } from '../storage/clickhouse.ts';
+import type { LiveFrame } from '@touchpoint/protocol/api/live';
 import { queryLiveFigures, type LiveFigures } from '../storage/reports/live.ts';
+
+export type { LiveFrame };
 import { createCounter, LIVE_CHANNEL, parseCounts, type CollectorCounts } from './live-counts.ts';
 
-export interface LiveFrame {
-  type: 'live';
-  project: string;
-  /** End of the second, epoch ms. */
-  t: number;
-  /** This project's beacons and events per second, over every collector. */
-  beaconsPerSecond: number;
-  eventsPerSecond: number;
-  /** Collectors whose counts are in this frame. */
-  collectors: number;
-  /** This project's figures from ClickHouse (absent until the first sample lands). */
-  errorsPerSecond: number | null;
-  p75: LiveFigures['p75'] | null;
-  openCheckouts: number | null;
-}
 
 /** What the hub needs of a WebSocket (ws's WebSocket has it). */
 export interface LiveClient {

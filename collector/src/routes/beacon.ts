@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_BODY_BYTES, type BeaconEvent, type PartialAcceptance } from '@touchpoint/protocol';
 import { TouchpointError } from '@touchpoint/protocol/errors';
-import { RateLimiter } from '../ingest/rate-limiter.ts';
+import { RateLimiter } from '../lib/rate-limiter.ts';
 import { buildRecord } from '../ingest/spool-record.ts';
 import { parseUserAgent } from '../ingest/user-agent.ts';
 import { originAllowed, type Project } from '../projects.ts';

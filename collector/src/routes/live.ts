@@ -1,15 +1,17 @@
 /**
  * GET /api/v1/projects/:project/live (WebSocket): one JSON frame per second for the live
- * strip (LiveFrame in live/live-hub.ts), aggregated over every collector through Redis.
+ * strip (LiveFrame of `@touchpoint/protocol/api/live`), aggregated over every collector through Redis.
  *
  * Authentication, never in the URL:
  * - `Sec-WebSocket-Protocol: touchpoint.v1, bearer.<admin token>` (the server answers
  *   `touchpoint.v1`, never echoing the token), for clients that can set it; or
  * - the first message `{"token": "<admin token>"}` within 5 s (what browsers do).
- * Close codes: 4401 token refused, 4408 no token in time. Refused upgrades get 401/404/503.
+ * Close codes: 4401 token refused, 4408 no token in time, 4429 too many wrong tokens from the
+ * address, 4404 no such project (said only after the token). Refused upgrades get 401 (also for
+ * any other spelling of an /api/ path), 404, 429 (wrong tokens, or more than 8 live views from
+ * one address) or 503.
  * A plain GET (no upgrade) answers 426.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -19,29 +21,31 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { TouchpointError } from '@touchpoint/protocol/errors';
 import { errorBody } from '../error-body.ts';
 import { LiveHub, type LiveHubOptions } from '../live/live-hub.ts';
+import { isApiPath, type AdminGuard } from '../plugins/admin-auth.ts';
 import type { Metrics } from '../metrics.ts';
 import type { RouteDeps } from './deps.ts';
 import { errorResponses } from '@touchpoint/protocol/api/common';
 
-export interface LiveDeps extends Pick<RouteDeps, 'projects' | 'storage' | 'config' | 'stuckAfterMs'> {
+export interface LiveDeps extends Pick<RouteDeps, 'projects' | 'storage' | 'stuckAfterMs'> {
+  /** The admin token check of the /api/ plugin, for the upgrade that bypasses HTTP routing. */
+  guard: AdminGuard;
   metrics: Metrics;
   logger: Logger;
   /** The Redis every collector shares (Touchpoint.redisUrl). */
   redisUrl: string;
   /** Hub tuning (tests). */
-  hub?: Partial<Pick<LiveHubOptions, 'intervalMs' | 'maxBufferedBytes' | 'maxClients'>>;
+  hub?: Partial<Pick<LiveHubOptions, 'intervalMs' | 'maxBufferedBytes' | 'maxClients'>> & { maxPerClient?: number };
 }
 
 const LIVE_PROTOCOL = 'touchpoint.v1';
 const AUTH_TIMEOUT_MS = 5_000;
 const PATH = /^\/api\/v1\/projects\/([^/?#]{1,64})\/live(?:[?#]|$)/;
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
+/** Live views one client address may hold open at once. */
+const MAX_PER_CLIENT = 8;
 
 export default async function liveRoutes(app: FastifyInstance, deps: LiveDeps): Promise<void> {
-  const { projects, config, logger } = deps;
-  const expected = digest(config.adminToken);
-  const tokenOk = (t: unknown) => typeof t === 'string' && t.length > 0 && timingSafeEqual(digest(t), expected);
+  const { projects, logger, guard } = deps;
 
   const hub = new LiveHub({
     redisUrl: deps.redisUrl,
@@ -66,12 +70,28 @@ export default async function liveRoutes(app: FastifyInstance, deps: LiveDeps): 
     ws.send(JSON.stringify({ type: 'hello', project, intervalMs: 1000 }));
   }
 
+  /** Open live sockets per client address: one dashboard needs one; a cap keeps one address from taking the collector's whole allowance. */
+  const perClient = new Map<string, number>();
+  const maxPerClient = deps.hub?.maxPerClient ?? MAX_PER_CLIENT;
+
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-    const m = PATH.exec(req.url ?? '');
+    const url = req.url ?? '';
+    const m = PATH.exec(url);
     if (!m) {
+      // Another spelling of /api/ (encoded, dot segments, case…) is refused like an unrouted
+      // HTTP request to /api/: 401, whatever it names.
+      if (isApiPath(url)) return refuse(socket, 401, 'TP_ERR_UNAUTHORIZED', 'Open the live view at /api/v1/projects/<project>/live with the admin token');
       // Nobody else takes upgrades: do not leave the socket hanging.
       if (app.server.listenerCount('upgrade') === 1) refuse(socket, 404, 'TP_ERR_NOT_FOUND', 'No WebSocket here');
       return;
+    }
+    const client = req.socket.remoteAddress ?? '';
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
+    const bearer = offered.find((p) => p.startsWith('bearer.'))?.slice(7);
+    if (bearer !== undefined) {
+      const outcome = guard.check(bearer, client);
+      if (outcome === 'throttled') return refuse(socket, 429, 'TP_ERR_TOO_MANY_AUTH_FAILURES', 'Too many wrong admin tokens from this address', guard.retryAfter(client));
+      if (outcome === 'denied') return refuse(socket, 401, 'TP_ERR_UNAUTHORIZED', 'The admin token was not accepted');
     }
     let project: string;
     try {
@@ -79,26 +99,36 @@ export default async function liveRoutes(app: FastifyInstance, deps: LiveDeps): 
     } catch {
       return refuse(socket, 404, 'TP_ERR_UNKNOWN_PROJECT', 'Malformed project id');
     }
-    if (!projects.byId(project)) return refuse(socket, 404, 'TP_ERR_UNKNOWN_PROJECT', `No such project: ${project}`);
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
-    const bearer = offered.find((p) => p.startsWith('bearer.'))?.slice(7);
-    if (bearer !== undefined && !tokenOk(bearer)) return refuse(socket, 401, 'TP_ERR_UNAUTHORIZED', 'The admin token was not accepted');
+    // Without a header token, which projects exist is not told before the first message.
+    const known = projects.byId(project) !== undefined;
+    if (!known && bearer !== undefined) return refuse(socket, 404, 'TP_ERR_UNKNOWN_PROJECT', `No such project: ${project}`);
     if (hub.clientCount >= hub.maxClients) return refuse(socket, 503, 'TP_ERR_NOT_READY', 'Too many live viewers on this collector; retry later');
+    if ((perClient.get(client) ?? 0) >= maxPerClient) return refuse(socket, 429, 'TP_ERR_RATE_LIMITED', `At most ${maxPerClient} live views per client address`, 5);
 
+    perClient.set(client, (perClient.get(client) ?? 0) + 1);
     wss.handleUpgrade(req, socket, head, (ws) => {
       // Protocol errors (an oversized frame…) close the socket; unhandled they would throw.
       ws.on('error', (err) => logger.debug({ err }, 'live: websocket error'));
+      ws.once('close', () => {
+        const n = (perClient.get(client) ?? 1) - 1;
+        if (n > 0) perClient.set(client, n);
+        else perClient.delete(client);
+      });
       if (bearer !== undefined) return admit(ws, project);
       const timer = setTimeout(() => ws.close(4408, 'send {"token": ...} first'), AUTH_TIMEOUT_MS);
       ws.once('message', (data) => {
         clearTimeout(timer);
-        let token: unknown;
+        let token: string | undefined;
         try {
-          token = (JSON.parse(String(data)) as { token?: unknown }).token;
+          const t = (JSON.parse(String(data)) as { token?: unknown }).token;
+          token = typeof t === 'string' ? t : undefined;
         } catch {
           token = undefined;
         }
-        if (!tokenOk(token)) return ws.close(4401, 'the admin token was not accepted');
+        const outcome = guard.check(token, client);
+        if (outcome === 'throttled') return ws.close(4429, 'too many wrong admin tokens from this address');
+        if (outcome === 'denied') return ws.close(4401, 'the admin token was not accepted');
+        if (!known) return ws.close(4404, 'no such project');
         admit(ws, project);
       });
       ws.once('close', () => clearTimeout(timer));
@@ -123,9 +153,10 @@ export default async function liveRoutes(app: FastifyInstance, deps: LiveDeps): 
   );
 }
 
-function refuse(socket: Duplex, status: number, code: string, message: string) {
+function refuse(socket: Duplex, status: number, code: string, message: string, retryAfter?: number) {
   const body = JSON.stringify(errorBody(status, code, message));
+  const extra = retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }

@@ -79,7 +79,8 @@ async function render() {
 }
 
 projectSel.addEventListener('change', () => navigate({ set: { project: projectSel.value, path: null, device: null, browser: null, country: null, connection: null } }));
-rangeSel.addEventListener('change', () => navigate({ set: { range: rangeSel.value } }));
+// Picking a range leaves a link's fixed window (and the checkout it named).
+rangeSel.addEventListener('change', () => navigate({ set: { range: rangeSel.value, from: null, to: null, checkout: null } }));
 // Switching view keeps project, range and filters: only the part before `?` changes.
 for (const a of top.querySelectorAll('nav a')) {
   a.addEventListener('click', (e) => {

@@ -8,7 +8,7 @@
  *   GET …/:project/vitals-pass-rate?from&to[&by][&limit][&filters] share of page loads good on LCP, INP and CLS
  *   GET …/:project/errors?from&to[&limit]             error and failed-request rates, top messages and hosts
  *   GET …/:project/third-parties?from&to[&sort][&limit]  resource hosts by bytes or p95
- *   GET …/:project/funnel?from&to[&limit]             checkout funnel, stuck/failed checkouts, revenue at risk
+ *   GET …/:project/funnel?from&to[&limit][&checkout]  checkout funnel over the project's checkoutSteps, stuck/failed checkouts, revenue at risk
  *   GET …/:project/sessions?metric&from&to[&limit][&filters]  slowest page loads, for drill-down
  *
  * Filters: path, device, browser, country, connection (exact match, bound as parameters).
@@ -36,6 +36,7 @@ import {
   type Metric,
   type Window,
 } from '../storage/query.ts';
+import { DEFAULT_CHECKOUT_STEPS } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
 import { errorResponses } from './schemas.ts';
 
@@ -86,6 +87,7 @@ interface Q {
   bucket?: string;
   limit?: number;
   sort?: 'bytes' | 'p95';
+  checkout?: string;
   path?: string;
   device?: string;
   browser?: string;
@@ -221,9 +223,10 @@ export default async function queryRoutes(app: FastifyInstance, { projects, stor
   app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/funnel', {
     schema: {
       params,
-      querystring: qs([], { limit: limit(50) }),
+      querystring: qs([], { limit: limit(50), checkout: { type: 'string', minLength: 1, maxLength: 256, description: 'also report this one checkout as `focus`' } }),
       response: reply200({
         stuckAfterMs: integer,
+        declaredSteps: { type: 'array', items: str },
         checkouts: integer,
         started: integer,
         completed: integer,
@@ -231,10 +234,20 @@ export default async function queryRoutes(app: FastifyInstance, { projects, stor
         stuck: integer,
         open: integer,
         steps: arr({ step: str, checkouts: integer, dropOff: nnum }),
+        otherSteps: arr({ step: str, checkouts: integer }),
         revenue: arr(money),
         problems: arr({
           checkout: str, status: str, customer: str, value: { type: 'number' }, currency: str, lastStep: str, reason: str, startedAt: integer, lastAt: integer,
         }),
+        focus: {
+          anyOf: [
+            { type: 'null' },
+            obj({
+              checkout: str, status: str, customer: str, value: { type: 'number' }, currency: str, lastStep: str, reason: str,
+              steps: { type: 'array', items: str }, startedAt: integer, lastAt: integer,
+            }),
+          ],
+        },
         latencyEffect: obj({
           estimate: { type: 'boolean' },
           method: str,
@@ -247,8 +260,10 @@ export default async function queryRoutes(app: FastifyInstance, { projects, stor
     },
   }, async (req) => {
     const w = windowOf(req);
-    const report = await queryFunnel(storage, w, { stuckAfterMs, asOf: Date.now(), limit: req.query.limit! });
-    return { ...echo(w), stuckAfterMs, ...report };
+    const declaredSteps = projects.byId(w.project)?.checkoutSteps ?? DEFAULT_CHECKOUT_STEPS;
+    const { checkout } = req.query;
+    const report = await queryFunnel(storage, w, { stuckAfterMs, asOf: Date.now(), limit: req.query.limit!, declared: declaredSteps, ...(checkout ? { checkout } : {}) });
+    return { ...echo(w), stuckAfterMs, declaredSteps, ...report };
   });
 
   app.get<{ Params: { project: string }; Querystring: Q }>('/api/v1/projects/:project/sessions', {

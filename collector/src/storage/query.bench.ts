@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { openClickHouse, quoteIdent, type Storage } from './clickhouse.ts';
 import { migrate } from './migrate.ts';
 import { DIMENSION_NAMES, queryBreakdown, queryErrors, queryFunnel, queryPassRate, querySlowSessions, queryThirdParties, queryTimeseries, pickBucket, type Window } from './query.ts';
+import { DEFAULT_CHECKOUT_STEPS } from '../projects.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -239,7 +240,7 @@ async function main() {
     await bench('vitals pass rate 24h by device', () => queryPassRate(storage, day, 'device', 20, {}));
     await bench('errors 24h', () => queryErrors(storage, day, pickBucket(day.from, day.to, 'auto'), 10));
     await bench('third parties 24h', () => queryThirdParties(storage, day, 'bytes', 20));
-    await bench('funnel 24h', () => queryFunnel(storage, day, { stuckAfterMs: 15 * 60_000, asOf: end, limit: 50 }));
+    await bench('funnel 24h', () => queryFunnel(storage, day, { stuckAfterMs: 15 * 60_000, asOf: end, limit: 50, declared: DEFAULT_CHECKOUT_STEPS }));
     await bench('slow sessions LCP 24h', () => querySlowSessions(storage, day, 'LCP', 20, {}));
     await bench('slow sessions LCP 1h path filter', () => querySlowSessions(storage, hour, 'LCP', 20, { path: '/p/3' }));
     // What the SRE view asks for at once (dashboards/public/views/sre.js), on 2 cores.

@@ -17,7 +17,8 @@
  * @typedef {{ checkout: string, status: string, customer: string, value: number, currency: string, lastStep: string, reason: string, lastAt: number }} ProblemCheckout
  * @typedef {{ currency: string, completed: number, failed: number, stuck: number, atRisk: number }} Money
  * @typedef {{ lcpP75: number | null, conversionLoss: number, revenueEffect: { currency: string, value: number }[] }} LatencyEffect
- * @typedef {{ stuckAfterMs: number, started: number, completed: number, failed: number, stuck: number, steps: FunnelStep[], revenue: Money[], problems: ProblemCheckout[], latencyEffect: LatencyEffect }} Funnel
+ * @typedef {{ checkout: string, status: string, customer: string, value: number, currency: string, lastStep: string, reason: string, steps: string[], startedAt: number, lastAt: number }} CheckoutFocus
+ * @typedef {{ stuckAfterMs: number, started: number, completed: number, failed: number, stuck: number, steps: FunnelStep[], otherSteps: { step: string, checkouts: number }[], revenue: Money[], problems: ProblemCheckout[], focus?: CheckoutFocus | null, latencyEffect: LatencyEffect }} Funnel
  * @typedef {{ at: number, customer: string, reason: string, channel: string, status: string, skipReason?: string, completedAfter: boolean }} OutreachIncident
  * @typedef {{ contacted: number, completedAfterContact: number, holdout: number, completedInHoldout: number, lift: number | null }} OutreachTotals
  * @typedef {{ incidents: OutreachIncident[], totals: OutreachTotals }} Outreach

@@ -5,5 +5,6 @@ export type OutreachReason = (typeof OUTREACH_REASONS)[number];
 /** Marketer alerts add the project-wide rate alert. */
 export type MarketerReason = OutreachReason | 'checkout_error_rate';
 
-export type ChannelName = 'email' | 'webhook';
+/** Customers get email and the outreach webhook; alerts also go to Slack and Teams. */
+export type ChannelName = 'email' | 'webhook' | 'slack' | 'teams';
 export type Audience = 'customer' | 'marketer' | 'sre';

@@ -19,6 +19,8 @@ export const ERRORS = {
   TP_ERR_UNSUPPORTED_MEDIA_TYPE: [415, 'Send beacons as text/plain (navigator.sendBeacon) or application/json'],
   TP_ERR_RATE_LIMITED: [429, 'Too many beacons; retry after the Retry-After seconds'],
   TP_ERR_BAD_QUERY: [400, 'Invalid query parameters'],
+  TP_ERR_UNSUBSCRIBE_LINK_MALFORMED: [400, 'This unsubscribe link is cut short or garbled: open the link from the email as it is (it ends in ?token=…)'],
+  TP_ERR_UNSUBSCRIBE_LINK_INVALID: [403, 'This unsubscribe link was not made by this Touchpoint, or was changed: open the link from the email as it is'],
   TP_ERR_SPOOL_FULL: [503, 'The ingest spool is full while storage catches up; retry after the Retry-After seconds'],
   TP_ERR_NOT_READY: [503, 'Storage or Redis is not answering'],
   TP_ERR_AGENT_NOT_BUILT: [503, 'agent/dist/agent.js is missing: build it with `npm run build -w agent`'],

@@ -27,6 +27,7 @@ import { loadProjects, type Project } from './projects.ts';
 import { startPrivateRedis, type PrivateRedis } from './redis/private-redis.ts';
 import type { RouteDeps } from './routes/deps.ts';
 import outreachRoutes from './routes/outreach.ts';
+import unsubscribeRoutes, { type UnsubscribePort } from './routes/unsubscribe.ts';
 import { createRollupReader } from './storage/alert-metrics.ts';
 import { createOutreachLog } from './storage/outreach-log.ts';
 import { openClickHouse, type EngineConnection, type Storage } from './storage/clickhouse.ts';
@@ -159,12 +160,15 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
     }
     // The outreach API reads dead letters from Redis: the worker's store, or a reader of its own.
     let deadLetters: DeadLetterReader | undefined = alerting?.deadLetters;
+    let unsubscribe: UnsubscribePort | undefined = alerting?.unsubscribe;
     if (collector && !deadLetters) {
       const reader = openOutreachStore(redisUrl, loadAlertingConfig(config.env));
       cleanups.push(() => reader.close());
       deadLetters = reader.store;
+      unsubscribe = reader.unsubscribe;
     }
     const extraRoutes = collector && deadLetters ? [outreachPlugin(outreachLog, deadLetters)] : [];
+    if (collector && unsubscribe) extraRoutes.push(unsubscribePlugin(unsubscribe, (id) => projects.byId(id)?.name));
 
     const app = await buildApp({ config, storage, metrics, logger, checks, extraRoutes, ...(collector ? { collector } : {}) });
     cleanups.push(() => app.close());
@@ -199,6 +203,10 @@ function outreachPlugin(outreachLog: ReturnType<typeof createOutreachLog>, deadL
   return (app: FastifyInstance) => outreachRoutes(app, { outreachLog, deadLetters });
 }
 
+function unsubscribePlugin(unsubscribe: UnsubscribePort, shopName: (project: string) => string | undefined) {
+  return (app: FastifyInstance) => unsubscribeRoutes(app, { unsubscribe, shopName });
+}
+
 /** What the alerting rules need of a project, from the projects file. */
 function toProjectAlerting(p: Project): ProjectAlerting {
   const out: ProjectAlerting = { id: p.id };
@@ -206,5 +214,6 @@ function toProjectAlerting(p: Project): ProjectAlerting {
   if (p.supportUrl) out.supportUrl = p.supportUrl;
   if (p.quietHours) out.quietHours = p.quietHours;
   if (p.suppression) out.suppression = p.suppression;
+  if (p.alertLanguage) out.alertLanguage = p.alertLanguage;
   return out;
 }

@@ -63,8 +63,8 @@ const en: Words = {
   label: { when: 'When', value: 'Value', step: 'Step', wrong: 'What went wrong', customer: 'Customer', contact: 'Customer contact', checkout: 'Checkout', failed: 'Failed checkouts', since: 'Since', atRisk: 'Money in them', metric: 'Metric', page: 'Page', measured: 'Measured', threshold: 'Threshold', samples: 'Page loads measured', window: 'Over' },
   reported: (reason) => `the shop reported "${reason}"`,
   request: (method, path, status) => (status === 0 ? `the request ${method} ${path} got no answer (network failure)` : `the request ${method} ${path} answered HTTP ${status}`),
-  contacting: (channels, sendAt) => (sendAt ? `Touchpoint will contact them by ${channels} at ${sendAt}, when quiet hours end` : `Touchpoint is contacting them by ${channels} now`),
-  channel: { email: 'email', webhook: 'the outreach webhook' },
+  contacting: (channels, sendAt) => (sendAt ? `Touchpoint will contact them ${channels} at ${sendAt}, when quiet hours end` : `Touchpoint is contacting them ${channels} now`),
+  channel: { email: 'by email', webhook: 'via the outreach webhook' },
   and: 'and',
   notContacted: {
     no_consent: 'not contacted: they have not agreed to be contacted',
@@ -104,8 +104,8 @@ const de: Words = {
   label: { when: 'Wann', value: 'Wert', step: 'Schritt', wrong: 'Was schiefging', customer: 'Kunde', contact: 'Kontakt zum Kunden', checkout: 'Bestellvorgang', failed: 'Fehlgeschlagene Bestellungen', since: 'Seit', atRisk: 'Betrag darin', metric: 'Messwert', page: 'Seite', measured: 'Gemessen', threshold: 'Schwelle', samples: 'Gemessene Seitenaufrufe', window: 'Zeitraum' },
   reported: (reason) => `der Shop meldete „${reason}“`,
   request: (method, path, status) => (status === 0 ? `die Anfrage ${method} ${path} bekam keine Antwort (Netzwerkfehler)` : `die Anfrage ${method} ${path} antwortete mit HTTP ${status}`),
-  contacting: (channels, sendAt) => (sendAt ? `Touchpoint meldet sich per ${channels} um ${sendAt}, wenn die Ruhezeit endet` : `Touchpoint meldet sich jetzt per ${channels}`),
-  channel: { email: 'E-Mail', webhook: 'Outreach-Webhook' },
+  contacting: (channels, sendAt) => (sendAt ? `Touchpoint meldet sich ${channels} um ${sendAt}, wenn die Ruhezeit endet` : `Touchpoint meldet sich jetzt ${channels}`),
+  channel: { email: 'per E-Mail', webhook: 'über den Outreach-Webhook' },
   and: 'und',
   notContacted: {
     no_consent: 'nicht kontaktiert: keine Einwilligung zur Kontaktaufnahme',
@@ -145,8 +145,8 @@ const fr: Words = {
   label: { when: 'Quand', value: 'Montant', step: 'Étape', wrong: 'Ce qui a échoué', customer: 'Client', contact: 'Contact client', checkout: 'Commande', failed: 'Commandes échouées', since: 'Depuis', atRisk: 'Montant concerné', metric: 'Mesure', page: 'Page', measured: 'Mesuré', threshold: 'Seuil', samples: 'Pages mesurées', window: 'Sur' },
   reported: (reason) => `la boutique a signalé « ${reason} »`,
   request: (method, path, status) => (status === 0 ? `la requête ${method} ${path} n'a reçu aucune réponse (erreur réseau)` : `la requête ${method} ${path} a répondu HTTP ${status}`),
-  contacting: (channels, sendAt) => (sendAt ? `Touchpoint le contactera par ${channels} à ${sendAt}, à la fin des heures calmes` : `Touchpoint le contacte maintenant par ${channels}`),
-  channel: { email: 'e-mail', webhook: 'le webhook de contact' },
+  contacting: (channels, sendAt) => (sendAt ? `Touchpoint le contactera ${channels} à ${sendAt}, à la fin des heures calmes` : `Touchpoint le contacte maintenant ${channels}`),
+  channel: { email: 'par e-mail', webhook: 'via le webhook de contact' },
   and: 'et',
   notContacted: {
     no_consent: "non contacté : il n'a pas accepté d'être contacté",
@@ -186,8 +186,8 @@ const es: Words = {
   label: { when: 'Cuándo', value: 'Importe', step: 'Paso', wrong: 'Qué falló', customer: 'Cliente', contact: 'Contacto con el cliente', checkout: 'Compra', failed: 'Compras fallidas', since: 'Desde', atRisk: 'Importe en ellas', metric: 'Métrica', page: 'Página', measured: 'Medido', threshold: 'Umbral', samples: 'Páginas medidas', window: 'Periodo' },
   reported: (reason) => `la tienda informó «${reason}»`,
   request: (method, path, status) => (status === 0 ? `la petición ${method} ${path} no obtuvo respuesta (fallo de red)` : `la petición ${method} ${path} respondió HTTP ${status}`),
-  contacting: (channels, sendAt) => (sendAt ? `Touchpoint le escribirá por ${channels} a las ${sendAt}, al terminar las horas de silencio` : `Touchpoint le está escribiendo ahora por ${channels}`),
-  channel: { email: 'correo', webhook: 'el webhook de contacto' },
+  contacting: (channels, sendAt) => (sendAt ? `Touchpoint le escribirá ${channels} a las ${sendAt}, al terminar las horas de silencio` : `Touchpoint le está escribiendo ahora ${channels}`),
+  channel: { email: 'por correo', webhook: 'mediante el webhook de contacto' },
   and: 'y',
   notContacted: {
     no_consent: 'no contactado: no ha aceptado que se le contacte',
@@ -282,7 +282,7 @@ function checkoutText(a: CheckoutAlert, fmt: Formats): AlertText {
     { label: w.label.value, value: money ?? w.unknown },
     { label: w.label.step, value: a.step ?? w.unknown },
   ];
-  if (a.failure) facts.push({ label: w.label.wrong, value: failureWords(a.failure, w) });
+  if (a.failures?.length) facts.push({ label: w.label.wrong, value: a.failures.map((f) => failureWords(f, w)).join('; ') });
   facts.push(
     { label: w.label.customer, value: a.customer ?? w.anonymousCustomer },
     { label: w.label.contact, value: contactWords(a.contact, fmt) },
@@ -306,7 +306,7 @@ function rateText(a: RateAlert, fmt: Formats): AlertText {
     summary: w.rateSummary({ shop: a.shop, n: a.failedCheckouts, threshold: a.threshold, window: fmt.duration(a.windowSeconds * 1000), since: fmt.when(a.since) }),
     facts: [
       { label: w.label.failed, value: String(a.failedCheckouts) },
-      { label: w.label.since, value: `${fmt.when(a.since)} (${duration})` },
+      { label: w.label.since, value: fmt.when(a.since) },
       { label: w.label.atRisk, value: atRisk },
     ],
     link: { label: w.openCheckouts, url: a.link },

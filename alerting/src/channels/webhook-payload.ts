@@ -28,7 +28,7 @@ function alertFields(a: Alert): Record<string, unknown> {
       ...(a.value !== undefined ? { value: a.value } : {}),
       ...(a.currency !== undefined ? { currency: a.currency } : {}),
       ...(a.step !== undefined ? { step: a.step } : {}),
-      ...(a.failure ? { failure: a.failure } : {}),
+      ...(a.failures ? { failures: a.failures } : {}),
       customerContact: contactOf(a.contact),
     };
   }

@@ -39,7 +39,8 @@ export interface CheckoutAlert {
   currency?: string;
   /** The last named step the checkout reached. */
   step?: string;
-  failure?: CheckoutFailure;
+  /** What went wrong, as far as known when the alert was raised: a failed request, the shop's reason, or both. */
+  failures?: CheckoutFailure[];
   contact: CustomerContact;
   /** The checkout in the marketer view. */
   link: string;

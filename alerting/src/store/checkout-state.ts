@@ -19,6 +19,8 @@ export interface CheckoutState {
   currency?: string;
   /** The last named step reached (`checkout.step(id, name)`). */
   step?: string;
+  /** The reason of the shop's last `checkout.error(id, reason)`. */
+  reason?: string;
 }
 
 /** What a checkout signal tells about its checkout. */
@@ -31,6 +33,8 @@ export interface CheckoutUpdate {
   currency?: string;
   /** The step's name, for `step` events. */
   name?: string;
+  /** The shop's reason, for `error` events. */
+  reason?: string;
 }
 
 /** Long enough to outlive any sensible TOUCHPOINT_STUCK_AFTER; refreshed on every step. */
@@ -57,7 +61,7 @@ export class CheckoutStateStore {
   async apply(project: string, c: CheckoutUpdate & { status: CheckoutState['status'] }): Promise<{ applied: boolean; seq: number }> {
     const r = (await this.applyEvent(
       [this.keys.checkout(project, c.id), this.keys.sessionCheckout(project, c.session)],
-      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS, c.name ?? ''],
+      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS, c.name ?? '', c.reason ?? ''],
     )) as [number, number];
     return { applied: r[0] === 1, seq: Number(r[1]) };
   }
@@ -71,6 +75,7 @@ export class CheckoutStateStore {
     if (h.value) s.value = Number(h.value);
     if (h.currency) s.currency = h.currency;
     if (h.step) s.step = h.step;
+    if (h.reason) s.reason = h.reason;
     return s;
   }
 

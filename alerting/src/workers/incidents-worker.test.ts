@@ -25,7 +25,7 @@ it('holdout: an eligible customer is deliberately not contacted, and that is log
   expect(mail.subject).toBe('Checkout failed at shop');
   expect(mail.raw).toContain('holdout group');
   expect(mail.raw).not.toContain('"kind"');
-  expect(h.hooks.on('/alerts')[0]?.body).toMatchObject({ customerContact: { status: 'not_contacted', reason: 'holdout' }, failure: { kind: 'request', method: 'POST', path: '/api/pay', status: 500 } });
+  expect(h.hooks.on('/alerts')[0]?.body).toMatchObject({ customerContact: { status: 'not_contacted', reason: 'holdout' }, failures: [{ kind: 'request', method: 'POST', path: '/api/pay', status: 500 }] });
   await new Promise((r) => setTimeout(r, 500));
   expect(h.smtp.mails).toHaveLength(1); // the marketers' only: the customer is in the holdout
   expect(h.hooks.on('/outreach')).toHaveLength(0);

@@ -4,7 +4,7 @@
  * retried or replayed incident never adds a message: delivery job ids are deterministic and the
  * cooldown remembers which incident owns it.
  */
-import type { CheckoutAlert, CustomerContact, NotContactedReason, RateAlert } from '../interfaces/alert.ts';
+import type { CheckoutAlert, CheckoutFailure, CustomerContact, NotContactedReason, RateAlert } from '../interfaces/alert.ts';
 import type { DeliveryJob, IncidentJob, StuckTimerJob } from '../interfaces/jobs.ts';
 import type { AlertingContext } from './context.ts';
 import { alertDestinations } from '../channels/alert-destinations.ts';
@@ -37,6 +37,18 @@ export async function processIncident(ctx: AlertingContext, inc: IncidentJob, at
   // The outreach decision first: the marketer alert says whether and how the customer is contacted.
   const contact: CustomerContact = inc.customer ? await decideOutreach(ctx, inc, inc.customer) : { status: 'anonymous' };
   await alertMarketers(ctx, inc, contact);
+}
+
+/**
+ * The incident's own failure, and the shop's reason when its `checkout.error` came after the
+ * failed request that raised the incident (the same beacon, usually: its state is applied by then).
+ */
+async function failuresOf(ctx: AlertingContext, inc: IncidentJob): Promise<CheckoutFailure[]> {
+  const out: CheckoutFailure[] = inc.failure ? [inc.failure] : [];
+  if (inc.reason !== 'checkout_error' || !inc.checkout || out.some((f) => f.kind === 'reported')) return out;
+  const reason = (await ctx.checkouts.get(inc.project, inc.checkout))?.reason;
+  if (reason) out.push({ kind: 'reported', reason });
+  return out;
 }
 
 async function alertMarketers(ctx: AlertingContext, inc: IncidentJob, contact: CustomerContact): Promise<void> {
@@ -97,7 +109,8 @@ async function alertMarketers(ctx: AlertingContext, inc: IncidentJob, contact: C
   if (inc.value !== undefined) alert.value = inc.value;
   if (inc.currency) alert.currency = inc.currency;
   if (inc.step) alert.step = inc.step;
-  if (inc.failure) alert.failure = inc.failure;
+  const failures = await failuresOf(ctx, inc);
+  if (failures.length) alert.failures = failures;
   for (const channel of channels) {
     const d: DeliveryJob = { ...base, id: joinId('marketer', inc.project, inc.incident, channel), channel, reason: inc.reason, incident: inc.incident, alerts: [alert] };
     if (inc.customer) d.customer = inc.customer;

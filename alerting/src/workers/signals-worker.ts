@@ -53,6 +53,7 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
       if (e.value !== undefined) base.value = e.value;
       if (e.currency) base.currency = e.currency;
       if (e.step === 'step' && e.name) base.name = e.name;
+      if (e.step === 'error' && e.reason) base.reason = e.reason;
       if (e.step === 'start' || e.step === 'step') {
         const { applied, seq } = await ctx.checkouts.apply(project, { ...base, status: 'open' });
         if (applied) await ctx.queues.scheduleStuck({ project, checkout: e.id, seq, dueAt: s.ackedAt + ctx.config.stuckAfterMs }, ctx.config.stuckAfterMs);

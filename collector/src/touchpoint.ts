@@ -107,6 +107,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
     if (config.roles.has('collector')) {
       const id = instanceId(config.dataDir);
       const spool = new Spool({ dir: join(config.dataDir, 'spool'), maxBytes: config.spool.maxBytes, segmentMaxBytes: config.spool.segmentMaxBytes, commitIntervalMs: config.spool.commitIntervalMs });
+      metrics.spoolMaxBytes.set(config.spool.maxBytes);
       const replay = await spool.open();
       if (replay.length) logger.info({ segments: replay.length }, 'replaying spool segments left by the previous run');
       const queue = new Queue<SignalBatch>(SIGNALS_QUEUE, {

@@ -2,7 +2,7 @@
 /** Boot: sign in, then the top bar (project, range, view) and the view the URL hash names. */
 import { api, token, Unauthorized } from './lib/api.js';
 import { h } from './lib/dom.js';
-import { navigate, RANGES, readState } from './lib/state.js';
+import { navigate, RANGES, readState, windowOf } from './lib/state.js';
 import { renderMarketer } from './views/marketer.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderSre } from './views/sre.js';
@@ -54,7 +54,11 @@ async function render() {
   const project = s.params.get('project') ?? projects[0]?.id ?? '';
   if (!s.params.get('project') && project) return navigate({ set: { project } });
   projectSel.value = project;
-  rangeSel.value = s.params.get('range') ?? '24h';
+  // A link's fixed window (an alert's) shows as such, not as a range it is not.
+  const fixed = windowOf(s.params).range === 'fixed';
+  rangeSel.querySelector('option[value=fixed]')?.remove();
+  if (fixed) rangeSel.append(h('option', { value: 'fixed', disabled: true }, 'the link’s window'));
+  rangeSel.value = fixed ? 'fixed' : (s.params.get('range') ?? '24h');
   for (const a of top.querySelectorAll('nav a')) a.classList.toggle('on', a.getAttribute('data-view') === s.view);
   if (s.view === 'sre') {
     if (live.dataset.project !== project) {

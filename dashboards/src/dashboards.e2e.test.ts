@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BeaconEvent } from '@touchpoint/protocol';
+import { checkoutLink } from '../../alerting/src/lib/dashboard-links.ts';
 import { createOutreachLog } from '../../collector/src/storage/outreach-log.ts';
 import { ADMIN_TOKEN, beacon, postBeacon, waitFor } from '../../collector/src/testing/touchpoint-fixture.ts';
 import { startDashboardsServer, type DashboardsServer } from './test-server.ts';
@@ -180,5 +181,20 @@ describe('dashboards in Chromium', () => {
     expect(await kpi('lift').getAttribute('data-value')).toBe(String(o.totals.lift));
     expect(await page.locator('[data-testid=outreach]').textContent()).toContain('cust-b');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboards-marketer.png'), fullPage: true });
+  });
+
+  it('opens on the checkout an alert links to, over the link’s window', async () => {
+    const link = checkoutLink(server.url, 'demo', 'e2e-2', Date.now());
+    await page.goto(link);
+    const focus = page.locator('[data-testid=focus][data-checkout=e2e-2]');
+    await focus.waitFor();
+    expect(await focus.getAttribute('data-status')).toBe('failed');
+    const text = (await focus.textContent()) ?? '';
+    for (const part of ['AUD 80.00', 'card_declined', 'payment', 'cust-b']) expect(text).toContain(part);
+    const state = new URLSearchParams(new URL(link).hash.split('?')[1]);
+    expect(await page.locator('section[data-view=marketer]').getAttribute('data-from')).toBe(state.get('from'));
+    expect(await page.locator('section[data-view=marketer]').getAttribute('data-to')).toBe(state.get('to'));
+    expect(await page.inputValue('#range')).toBe('fixed'); // the picker says it is the link's window
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboards-marketer-checkout.png'), fullPage: true });
   });
 });

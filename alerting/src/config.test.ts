@@ -23,6 +23,53 @@ it('has the documented defaults', () => {
   expect(c.smtpUrl).toBeUndefined();
   expect(c.outreachWebhook).toBeUndefined();
   expect(c.quietHours).toBeUndefined();
+  expect(c).toMatchObject({ publicUrl: 'http://localhost:8080', alertLanguage: 'en', alertTimeZone: 'UTC' });
+  expect(c.alertDigestMs).toBeUndefined();
+  expect(c.unsubscribeSecret).toBeUndefined();
+  expect(Object.values(c.webhookSecrets).every((s) => s.length === 0)).toBe(true);
+});
+
+it('reads the alert channels, their secrets and the public URL', () => {
+  const c = loadAlertingConfig({
+    TOUCHPOINT_PUBLIC_URL: 'https://touchpoint.shop.example/',
+    TOUCHPOINT_ALERT_WEBHOOK: 'https://hooks.example/alerts',
+    TOUCHPOINT_ALERT_WEBHOOK_SECRET: 'new-secret-0123456789, old-secret-0123456789',
+    TOUCHPOINT_ALERT_SLACK_WEBHOOK: 'https://hooks.slack.com/services/T/B/X',
+    TOUCHPOINT_ALERT_TEAMS_WEBHOOK: 'https://example.webhook.office.com/webhookb2/x',
+    TOUCHPOINT_SRE_SLACK_WEBHOOK: 'https://hooks.slack.com/services/T/B/Y',
+    TOUCHPOINT_SRE_TEAMS_WEBHOOK_SECRET: 'teams-secret-0123456789',
+    TOUCHPOINT_ALERT_LANGUAGE: 'de',
+    TOUCHPOINT_ALERT_TIME_ZONE: 'Europe/Berlin',
+    TOUCHPOINT_ALERT_DIGEST: '15m',
+    TOUCHPOINT_UNSUBSCRIBE_SECRET: 'x'.repeat(32),
+  });
+  expect(c).toMatchObject({
+    publicUrl: 'https://touchpoint.shop.example',
+    alertSlackWebhook: 'https://hooks.slack.com/services/T/B/X',
+    alertTeamsWebhook: 'https://example.webhook.office.com/webhookb2/x',
+    sreSlackWebhook: 'https://hooks.slack.com/services/T/B/Y',
+    alertLanguage: 'de',
+    alertTimeZone: 'Europe/Berlin',
+    alertDigestMs: 15 * 60_000,
+    unsubscribeSecret: 'x'.repeat(32),
+  });
+  expect(c.sreTeamsWebhook).toBeUndefined();
+  // The SRE webhook defaults to the alert webhook, and so does its secret.
+  expect(c.webhookSecrets).toMatchObject({ alert: ['new-secret-0123456789', 'old-secret-0123456789'], sre: ['new-secret-0123456789', 'old-secret-0123456789'], sreTeams: ['teams-secret-0123456789'], outreach: [] });
+  expect(loadAlertingConfig({ TOUCHPOINT_ALERT_WEBHOOK_SECRET: 'a'.repeat(16), TOUCHPOINT_SRE_WEBHOOK: 'https://sre.example/hook' }).webhookSecrets.sre).toEqual([]);
+});
+
+it.each([
+  [{ TOUCHPOINT_ALERT_WEBHOOK_SECRET: 'short' }, /TOUCHPOINT_ALERT_WEBHOOK_SECRET: each secret must be at least 16 characters/],
+  [{ TOUCHPOINT_ALERT_SLACK_WEBHOOK_SECRET: `${'a'.repeat(16)},${'b'.repeat(16)},${'c'.repeat(16)}` }, /one secret, or two while rotating/],
+  [{ TOUCHPOINT_ALERT_TEAMS_WEBHOOK: 'teams' }, /TOUCHPOINT_ALERT_TEAMS_WEBHOOK="teams" is not a URL/],
+  [{ TOUCHPOINT_PUBLIC_URL: 'touchpoint.example' }, /TOUCHPOINT_PUBLIC_URL.*not a URL/],
+  [{ TOUCHPOINT_ALERT_LANGUAGE: 'pt' }, /TOUCHPOINT_ALERT_LANGUAGE="pt" must be one of en, de, fr, es/],
+  [{ TOUCHPOINT_ALERT_TIME_ZONE: 'Mars/Olympus' }, /TOUCHPOINT_ALERT_TIME_ZONE="Mars\/Olympus" is not an IANA time zone/],
+  [{ TOUCHPOINT_ALERT_DIGEST: 'often' }, /TOUCHPOINT_ALERT_DIGEST/],
+  [{ TOUCHPOINT_UNSUBSCRIBE_SECRET: 'too-short' }, /TOUCHPOINT_UNSUBSCRIBE_SECRET must be at least 32 characters/],
+])('says what to fix in %o', (env, why) => {
+  expect(() => loadAlertingConfig(env)).toThrow(why);
 });
 
 it('reads every variable', () => {

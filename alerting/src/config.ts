@@ -2,9 +2,30 @@
  * Alerting configuration from the environment. Every variable is documented here with its default.
  */
 import { ConfigError } from '@touchpoint/protocol/errors';
+import { ALERT_COPY_LANGUAGES } from './channels/alert-copy.ts';
 import { parseDuration } from './lib/duration.ts';
 import { parseQuietHours, type QuietHours } from './lib/quiet-hours.ts';
 import { parseSreRules, DEFAULT_SRE_RULES, type SreRule } from './rules/sre-threshold.ts';
+
+/**
+ * Every outgoing webhook, each with its own secret: the variable of a webhook's secret is the
+ * webhook's variable plus `_SECRET` (TOUCHPOINT_ALERT_WEBHOOK_SECRET…). A secret is a comma list:
+ * while rotating, give the new and the old one and every request carries both signatures
+ * (lib/webhook-signature.ts, docs/webhooks.md).
+ */
+export const WEBHOOK_TARGETS = {
+  outreach: 'TOUCHPOINT_OUTREACH_WEBHOOK',
+  alert: 'TOUCHPOINT_ALERT_WEBHOOK',
+  sre: 'TOUCHPOINT_SRE_WEBHOOK',
+  alertSlack: 'TOUCHPOINT_ALERT_SLACK_WEBHOOK',
+  alertTeams: 'TOUCHPOINT_ALERT_TEAMS_WEBHOOK',
+  sreSlack: 'TOUCHPOINT_SRE_SLACK_WEBHOOK',
+  sreTeams: 'TOUCHPOINT_SRE_TEAMS_WEBHOOK',
+} as const;
+export type WebhookTarget = keyof typeof WEBHOOK_TARGETS;
+
+/** A signing secret shorter than this is refused: guessing it would forge our signatures. */
+export const MIN_SECRET_LENGTH = 16;
 
 export interface AlertingConfig {
   /** TOUCHPOINT_STUCK_AFTER (default 15m): a started checkout with no progress for this long is stuck. */
@@ -61,6 +82,44 @@ export interface AlertingConfig {
   keyPrefix: string;
   /** TOUCHPOINT_CONTACT_TTL (default 90d): contact details and consent are forgotten this long after the last identify. */
   contactTtlMs: number;
+  /**
+   * TOUCHPOINT_PUBLIC_URL (default `http://localhost:8080`): the address people reach Touchpoint
+   * at, for the links in messages (the dashboards, the unsubscribe page). Mail providers only
+   * offer one-click unsubscribe for an https address.
+   */
+  publicUrl: string;
+  /** TOUCHPOINT_ALERT_LANGUAGE (default `en`; en, de, fr or es): language of marketer and SRE alerts; a project's `alertLanguage` overrides it. */
+  alertLanguage: string;
+  /** TOUCHPOINT_ALERT_TIME_ZONE (default `UTC`): IANA time zone alerts tell the time in. */
+  alertTimeZone: string;
+  /**
+   * TOUCHPOINT_ALERT_DIGEST (default unset: every marketer alert email at once): at most one
+   * marketer alert email per project in this time, e.g. `15m`. The first alert after a quiet
+   * spell goes at once; those that follow within the time wait and go together in one digest.
+   * Webhooks, Slack and Teams still get every alert.
+   */
+  alertDigestMs?: number;
+  /** TOUCHPOINT_ALERT_SLACK_WEBHOOK (default unset): a Slack incoming-webhook URL for marketer alerts (channels/slack.ts). */
+  alertSlackWebhook?: string;
+  /** TOUCHPOINT_ALERT_TEAMS_WEBHOOK (default unset): a Microsoft Teams incoming-webhook (or Workflows) URL for marketer alerts (channels/teams.ts). */
+  alertTeamsWebhook?: string;
+  /** TOUCHPOINT_SRE_SLACK_WEBHOOK (default unset; not the marketers' one): Slack for SRE alerts. */
+  sreSlackWebhook?: string;
+  /** TOUCHPOINT_SRE_TEAMS_WEBHOOK (default unset; not the marketers' one): Teams for SRE alerts. */
+  sreTeamsWebhook?: string;
+  /**
+   * <webhook variable>_SECRET (default unset: unsigned), e.g. TOUCHPOINT_ALERT_WEBHOOK_SECRET=new,old:
+   * HMAC-SHA256 secrets per destination, at least 16 characters each. TOUCHPOINT_SRE_WEBHOOK,
+   * when it defaults to TOUCHPOINT_ALERT_WEBHOOK, also takes its secret.
+   */
+  webhookSecrets: Record<WebhookTarget, string[]>;
+  /**
+   * TOUCHPOINT_UNSUBSCRIBE_SECRET (default unset: one is generated on first use and kept in Redis
+   * under `<TOUCHPOINT_ALERTING_PREFIX>:unsubscribe-secret`, shared by every collector and
+   * worker on that Redis): signs the unsubscribe links in customer emails. Set it (at least 32
+   * characters) to keep old links working if Redis is ever replaced.
+   */
+  unsubscribeSecret?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -94,6 +153,35 @@ function opt(env: Env, name: string): string | undefined {
   return raw === undefined || raw === '' ? undefined : raw;
 }
 
+function secrets(env: Env, name: string): string[] {
+  const list = (opt(env, name) ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (list.length > 2) throw new ConfigError(`${name} takes one secret, or two while rotating (new,old); got ${list.length}`);
+  for (const secret of list) {
+    if (secret.length < MIN_SECRET_LENGTH) throw new ConfigError(`${name}: each secret must be at least ${MIN_SECRET_LENGTH} characters (try: openssl rand -hex 32)`);
+  }
+  return list;
+}
+
+function webhookSecrets(env: Env): Record<WebhookTarget, string[]> {
+  const out = {} as Record<WebhookTarget, string[]>;
+  for (const [target, name] of Object.entries(WEBHOOK_TARGETS) as [WebhookTarget, string][]) {
+    // The SRE webhook that defaults to the alert webhook is the same receiver: same secret.
+    const own = target !== 'sre' || opt(env, name) !== undefined;
+    out[target] = secrets(env, own ? `${name}_SECRET` : `${WEBHOOK_TARGETS.alert}_SECRET`);
+  }
+  return out;
+}
+
+function timeZone(env: Env, name: string, def: string): string {
+  const zone = opt(env, name) ?? def;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new ConfigError(`${name}="${zone}" is not an IANA time zone, e.g. Europe/Berlin or UTC`);
+  }
+  return zone;
+}
+
 export function loadAlertingConfig(env: Env): AlertingConfig {
   const alertWebhook = url(env, 'TOUCHPOINT_ALERT_WEBHOOK');
   const quiet = opt(env, 'TOUCHPOINT_QUIET_HOURS');
@@ -116,7 +204,24 @@ export function loadAlertingConfig(env: Env): AlertingConfig {
     signalsConcurrency: num(env, 'TOUCHPOINT_SIGNALS_CONCURRENCY', 1, 1, 64),
     keyPrefix: opt(env, 'TOUCHPOINT_ALERTING_PREFIX') ?? 'tp',
     contactTtlMs: dur(env, 'TOUCHPOINT_CONTACT_TTL', '90d'),
+    publicUrl: (url(env, 'TOUCHPOINT_PUBLIC_URL') ?? 'http://localhost:8080').replace(/\/+$/, ''),
+    alertLanguage: opt(env, 'TOUCHPOINT_ALERT_LANGUAGE') ?? 'en',
+    alertTimeZone: timeZone(env, 'TOUCHPOINT_ALERT_TIME_ZONE', 'UTC'),
+    webhookSecrets: webhookSecrets(env),
   };
+  if (!ALERT_COPY_LANGUAGES.includes(cfg.alertLanguage)) {
+    throw new ConfigError(`TOUCHPOINT_ALERT_LANGUAGE="${cfg.alertLanguage}" must be one of ${ALERT_COPY_LANGUAGES.join(', ')}`);
+  }
+  if (opt(env, 'TOUCHPOINT_ALERT_DIGEST')) cfg.alertDigestMs = dur(env, 'TOUCHPOINT_ALERT_DIGEST', '0');
+  for (const [key, target] of [['alertSlackWebhook', 'alertSlack'], ['alertTeamsWebhook', 'alertTeams'], ['sreSlackWebhook', 'sreSlack'], ['sreTeamsWebhook', 'sreTeams']] as const) {
+    const hook = url(env, WEBHOOK_TARGETS[target]);
+    if (hook) cfg[key] = hook;
+  }
+  const unsubscribeSecret = opt(env, 'TOUCHPOINT_UNSUBSCRIBE_SECRET');
+  if (unsubscribeSecret !== undefined) {
+    if (unsubscribeSecret.length < 32) throw new ConfigError('TOUCHPOINT_UNSUBSCRIBE_SECRET must be at least 32 characters (try: openssl rand -hex 32)');
+    cfg.unsubscribeSecret = unsubscribeSecret;
+  }
   const smtpUrl = url(env, 'TOUCHPOINT_SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`TOUCHPOINT_SMTP_URL must start with smtp:// or smtps://, not ${new URL(smtpUrl).protocol}//`);
   if (smtpUrl) cfg.smtpUrl = smtpUrl;

@@ -53,7 +53,7 @@ describe('customer rescue', () => {
     expect(mail.raw).toMatch(/text\/html/);
     expect(mail.messageId).toMatch(/@touchpoint>$/);
 
-    expect(hook.body).toEqual({ kind: 'customer-outreach', project: 'shop', customer: 'cust-1', reason: 'checkout_error', checkout: 'co-1', channel: 'webhook', sentAt: expect.any(String) });
+    expect(hook.body).toEqual({ kind: 'customer-outreach', project: 'shop', shop: 'Kim’s Shop', customer: 'cust-1', reason: 'checkout_error', checkout: 'co-1', channel: 'webhook', sentAt: expect.any(String) });
     expect(JSON.stringify(hook.body)).not.toContain('@');
 
     const marketer = alerts('shop');

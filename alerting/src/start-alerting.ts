@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import { SIGNALS_QUEUE, type SignalBatch } from '@touchpoint/protocol/signals';
 import type { AlertingConfig } from './config.ts';
+import { alertDestinations } from './channels/alert-destinations.ts';
 import { createEmailChannel } from './channels/email.ts';
 import { createWebhookChannel } from './channels/webhook.ts';
 import type { DeadLetterReader } from '@touchpoint/protocol/outreach';
@@ -19,9 +20,11 @@ import type { RollupReader } from '@touchpoint/protocol/rollups';
 import { createAlertingMetrics } from './metrics.ts';
 import { createAlertingQueues } from './queues/alerting-queues.ts';
 import { DELIVERIES_QUEUE, INCIDENTS_QUEUE, JOB, SRE_QUEUE } from './queues/names.ts';
+import { AlertDigest } from './store/alert-digest.ts';
 import { CheckoutStateStore } from './store/checkout-state.ts';
 import { storeKeys } from './store/keys.ts';
 import { OutreachStore } from './store/outreach-store.ts';
+import { createUnsubscribe, type Unsubscribe } from './store/unsubscribe.ts';
 import type { AlertingContext } from './workers/context.ts';
 import { processDelivery } from './workers/deliveries-worker.ts';
 import { processIncident, processStuckTimer } from './workers/incidents-worker.ts';
@@ -44,6 +47,8 @@ export interface Alerting {
   /** Dead letters for the outreach API. */
   deadLetters: DeadLetterReader;
   store: OutreachStore;
+  /** For the collector's /unsubscribe route: checks a link's token and suppresses its customer. */
+  unsubscribe: Pick<Unsubscribe, 'verify' | 'suppress'>;
   /** Erasure of one customer: outreach store (Redis) and outreach log (ClickHouse). */
   eraseCustomer(project: string, customer: string): Promise<void>;
   /** Runs the SRE rules now (the repeatable job does this every TOUCHPOINT_SRE_INTERVAL). */
@@ -68,6 +73,10 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
   const queues = createAlertingQueues(redis, config);
   const email = config.smtpUrl ? createEmailChannel({ smtpUrl: config.smtpUrl, from: config.outreachFrom, timeoutMs: config.channelTimeoutMs }) : undefined;
   const list = (): ProjectAlerting[] => (typeof deps.projects === 'function' ? deps.projects() : deps.projects);
+  const unsubscribe = createUnsubscribe(storeRedis, keys, store, config.unsubscribeSecret);
+  if (email && !config.publicUrl.startsWith('https://')) {
+    logger.warn({ publicUrl: config.publicUrl }, 'TOUCHPOINT_PUBLIC_URL is not https: mail providers will not offer one-click unsubscribe, and links in messages may not open for their readers');
+  }
   const ctx: AlertingContext = {
     config,
     store,
@@ -78,6 +87,8 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
     metrics: createAlertingMetrics(deps.registry),
     logger,
     webhook: createWebhookChannel({ timeoutMs: config.channelTimeoutMs }),
+    unsubscribe,
+    ...(config.alertDigestMs ? { digest: new AlertDigest(storeRedis, keys, config.alertDigestMs) } : {}),
     project: (id) => list().find((p) => p.id === id) ?? { id },
     projects: list,
     now: deps.now ?? Date.now,
@@ -108,11 +119,15 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   await queues.sre.upsertJobScheduler('sre-rules', { every: config.sreIntervalMs }, { name: JOB.sreEvaluate });
-  logger.info({ smtp: Boolean(email), outreachWebhook: Boolean(config.outreachWebhook), alertWebhook: Boolean(config.alertWebhook) }, 'alerting worker started');
+  logger.info(
+    { smtp: Boolean(email), outreachWebhook: Boolean(config.outreachWebhook), marketerAlerts: alertDestinations(config, 'marketer', Boolean(email)).map((d) => d.channel), sreAlerts: alertDestinations(config, 'sre', Boolean(email)).map((d) => d.channel) },
+    'alerting worker started',
+  );
 
   return {
     deadLetters: store,
     store,
+    unsubscribe,
     async eraseCustomer(project, customer) {
       await store.eraseCustomer(project, customer);
       await deps.outreachLog.eraseCustomer(project, customer);

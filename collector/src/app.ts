@@ -6,6 +6,7 @@ import agentScriptRoutes from './routes/agent-script.ts';
 import apiRoutes from './routes/api.ts';
 import beaconRoutes from './routes/beacon.ts';
 import dashboardsRoutes from './routes/dashboards.ts';
+import unsubscribeRoutes from './routes/unsubscribe.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
 
@@ -73,6 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await app.register(apiRoutes, { ...collector, guard });
     await app.register(agentScriptRoutes, { file: collector.assets.agentScript });
     await app.register(dashboardsRoutes, collector.assets.dashboards);
+    await app.register(unsubscribeRoutes, { unsubscribe: collector.unsubscribe, shopName: (id) => collector.projects.byId(id)?.name });
   }
   return app;
 }

@@ -61,6 +61,8 @@ export function createMetrics(registry = new Registry()) {
     }),
     spoolBytes: new Gauge({ name: 'touchpoint_spool_bytes', help: 'Bytes in the spool not yet stored by every sink', registers: [registry] }),
     spoolSegments: new Gauge({ name: 'touchpoint_spool_segments', help: 'Sealed spool segments waiting for a sink', registers: [registry] }),
+    // The bound beside the level, so an alert rule can say "half full" whatever the setting.
+    spoolMaxBytes: new Gauge({ name: 'touchpoint_spool_max_bytes', help: 'TOUCHPOINT_SPOOL_MAX_BYTES: past this the collector answers 503', registers: [registry] }),
     rowsRejected: new Counter({
       name: 'touchpoint_rows_rejected_total',
       help: 'Rows ClickHouse refused as data (parse or type errors), kept in DATA_DIR/rejected instead',

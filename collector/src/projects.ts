@@ -19,7 +19,21 @@ export interface Project {
   quietHours?: { start: string; end: string; timeZone?: string };
   /** Pseudonymous customer ids never to contact. */
   suppression?: string[];
+  /**
+   * The checkout's named steps (`checkout.step(id, name)`) in the order shoppers go through
+   * them; the funnel counts a checkout at every step up to the furthest it reached. Steps sent
+   * but not declared are listed apart. Default: DEFAULT_CHECKOUT_STEPS.
+   */
+  checkoutSteps?: string[];
+  /** Language of this project's marketer alerts (`de`, `fr`…); default TOUCHPOINT_ALERT_LANGUAGE. */
+  alertLanguage?: string;
 }
+
+/**
+ * The usual order of a web shop's checkout. The demo shop sends details and payment, the load
+ * tests shipping and payment: both are in order here, with what they skip counted as passed.
+ */
+export const DEFAULT_CHECKOUT_STEPS: readonly string[] = ['cart', 'details', 'shipping', 'payment', 'review'];
 
 const DEFAULT_CHECKOUT_PATTERN = 'checkout|cart|basket|payment|pay\\b';
 
@@ -55,6 +69,15 @@ const fileSchema = {
             },
           },
           suppression: { type: 'array', items: { type: 'string', maxLength: 128 } },
+          checkoutSteps: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 20,
+            uniqueItems: true,
+            // start and complete are the funnel's own ends, not named steps.
+            items: { type: 'string', minLength: 1, maxLength: 64, not: { enum: ['start', 'complete'] } },
+          },
+          alertLanguage: { type: 'string', pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$' },
         },
       },
     },

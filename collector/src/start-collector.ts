@@ -53,6 +53,7 @@ export async function startCollector({ config, dataDir, storage, redisUrl, metri
     segmentMaxBytes: config.spool.segmentMaxBytes,
     commitIntervalMs: config.spool.commitIntervalMs,
   });
+  metrics.spoolMaxBytes.set(config.spool.maxBytes);
   const replay = await spool.open();
   if (replay.length) logger.info({ segments: replay.length }, 'replaying spool segments left by the previous run');
   const queue = new Queue<SignalBatch>(SIGNALS_QUEUE, {

@@ -2,7 +2,7 @@
 /** Boot: sign in, then the top bar (project, range, view) and the view the URL hash names. */
 import { api, token, Unauthorized } from './lib/api.js';
 import { h } from './lib/dom.js';
-import { navigate, RANGES, readState } from './lib/state.js';
+import { navigate, RANGES, readState, windowOf } from './lib/state.js';
 import { renderMarketer } from './views/marketer.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderSre } from './views/sre.js';
@@ -54,7 +54,11 @@ async function render() {
   const project = s.params.get('project') ?? projects[0]?.id ?? '';
   if (!s.params.get('project') && project) return navigate({ set: { project } });
   projectSel.value = project;
-  rangeSel.value = s.params.get('range') ?? '24h';
+  // A link's fixed window (an alert's) shows as such, not as a range it is not.
+  const fixed = windowOf(s.params).range === 'fixed';
+  rangeSel.querySelector('option[value=fixed]')?.remove();
+  if (fixed) rangeSel.append(h('option', { value: 'fixed', disabled: true }, 'the link’s window'));
+  rangeSel.value = fixed ? 'fixed' : (s.params.get('range') ?? '24h');
   for (const a of top.querySelectorAll('nav a')) a.classList.toggle('on', a.getAttribute('data-view') === s.view);
   if (s.view === 'sre') {
     if (live.dataset.project !== project) {
@@ -79,7 +83,8 @@ async function render() {
 }
 
 projectSel.addEventListener('change', () => navigate({ set: { project: projectSel.value, path: null, device: null, browser: null, country: null, connection: null } }));
-rangeSel.addEventListener('change', () => navigate({ set: { range: rangeSel.value } }));
+// Picking a range leaves a link's fixed window (and the checkout it named).
+rangeSel.addEventListener('change', () => navigate({ set: { range: rangeSel.value, from: null, to: null, checkout: null } }));
 // Switching view keeps project, range and filters: only the part before `?` changes.
 for (const a of top.querySelectorAll('nav a')) {
   a.addEventListener('click', (e) => {

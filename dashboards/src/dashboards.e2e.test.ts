@@ -11,6 +11,7 @@ import type { BeaconEvent } from '@touchpoint/protocol';
 import { createOutreachLog } from '@touchpoint/collector/storage/outreach-log';
 import { ADMIN_TOKEN, beacon, postBeacon, waitFor } from '@touchpoint/node/testing';
 import { startDashboardsServer, type DashboardsServer } from './testing/dashboards-server.ts';
+import { checkoutLink } from '@touchpoint/alerting/lib/dashboard-links';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const DESKTOP = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36';
@@ -180,5 +181,20 @@ describe('dashboards in Chromium', () => {
     expect(await kpi('lift').getAttribute('data-value')).toBe(String(o.totals.lift));
     expect(await page.locator('[data-testid=outreach]').textContent()).toContain('cust-b');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboards-marketer.png'), fullPage: true });
+  });
+
+  it('opens on the checkout an alert links to, over the link’s window', async () => {
+    const link = checkoutLink(server.url, 'demo', 'e2e-2', Date.now());
+    await page.goto(link);
+    const focus = page.locator('[data-testid=focus][data-checkout=e2e-2]');
+    await focus.waitFor();
+    expect(await focus.getAttribute('data-status')).toBe('failed');
+    const text = (await focus.textContent()) ?? '';
+    for (const part of ['AUD 80.00', 'card_declined', 'payment', 'cust-b']) expect(text).toContain(part);
+    const state = new URLSearchParams(new URL(link).hash.split('?')[1]);
+    expect(await page.locator('section[data-view=marketer]').getAttribute('data-from')).toBe(state.get('from'));
+    expect(await page.locator('section[data-view=marketer]').getAttribute('data-to')).toBe(state.get('to'));
+    expect(await page.inputValue('#range')).toBe('fixed'); // the picker says it is the link's window
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboards-marketer-checkout.png'), fullPage: true });
   });
 });

@@ -26,6 +26,7 @@ import { querySlowSessions } from '@touchpoint/collector/storage/reports/session
 import { queryThirdParties } from '@touchpoint/collector/storage/reports/third-parties';
 import { queryBreakdown, queryTimeseries } from '@touchpoint/collector/storage/reports/timeseries';
 import { DIMENSION_NAMES, pickBucket } from '@touchpoint/protocol/api/common';
+import { DEFAULT_CHECKOUT_STEPS } from '@touchpoint/collector/projects';
 
 const { values: args } = parseArgs({
   options: {
@@ -246,7 +247,7 @@ async function main() {
     await bench('vitals pass rate 24h by device', () => queryPassRate(storage, day, 'device', 20, {}));
     await bench('errors 24h', () => queryErrors(storage, day, pickBucket(day.from, day.to, 'auto'), 10));
     await bench('third parties 24h', () => queryThirdParties(storage, day, 'bytes', 20));
-    await bench('funnel 24h', () => queryFunnel(storage, day, { stuckAfterMs: 15 * 60_000, asOf: end, limit: 50 }));
+    await bench('funnel 24h', () => queryFunnel(storage, day, { stuckAfterMs: 15 * 60_000, asOf: end, limit: 50, declared: DEFAULT_CHECKOUT_STEPS }));
     await bench('slow sessions LCP 24h', () => querySlowSessions(storage, day, 'LCP', 20, {}));
     await bench('slow sessions LCP 1h path filter', () => querySlowSessions(storage, hour, 'LCP', 20, { path: '/p/3' }));
     // What the SRE view asks for at once (dashboards/public/views/sre.js), on 2 cores.

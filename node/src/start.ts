@@ -22,7 +22,7 @@ import { migrate } from '@touchpoint/collector/storage/migrate';
 import { publicDir, vendorFiles } from '@touchpoint/dashboards/assets';
 import { createOutreachLog } from '@touchpoint/collector/storage/outreach-log';
 import { TouchpointError } from '@touchpoint/protocol/errors';
-import type { DeadLetterReader } from '@touchpoint/protocol/outreach';
+import type { DeadLetterReader, UnsubscribePort } from '@touchpoint/protocol/outreach';
 import type { Config } from './config.ts';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.ts';
 
@@ -114,12 +114,15 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
       cleanups.push(() => started.close());
     }
 
+    // The outreach API and the unsubscribe route read the worker's store in Redis: the
+    // worker's own, or a reader of their own when this process runs no worker.
     let deadLetters: DeadLetterReader | undefined = alerting?.deadLetters;
-    if (collector && !deadLetters) {
-      // The outreach API reads dead letters from Redis: the worker's store, or a reader of its own.
+    let unsubscribe: UnsubscribePort | undefined = alerting?.unsubscribe;
+    if (collector && (!deadLetters || !unsubscribe)) {
       const reader = openOutreachStore(redisUrl, config.alerting);
       cleanups.push(() => reader.close());
       deadLetters = reader.store;
+      unsubscribe = reader.unsubscribe;
     }
 
     const app = await buildApp({
@@ -128,7 +131,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
       metrics,
       logger,
       checks,
-      ...(collector && deadLetters
+      ...(collector && deadLetters && unsubscribe
         ? {
             collector: {
               config: config.collector,
@@ -143,6 +146,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
               redisUrl,
               stuckAfterMs: config.alerting.stuckAfterMs,
               outreach: { log: outreachLog, deadLetters },
+              unsubscribe,
               assets: { agentScript: agentScriptFile, dashboards: { publicDir, vendor: vendorFiles() } },
             },
           }
@@ -183,5 +187,6 @@ function toProjectAlerting(p: Project): ProjectAlerting {
   if (p.supportUrl) out.supportUrl = p.supportUrl;
   if (p.quietHours) out.quietHours = p.quietHours;
   if (p.suppression) out.suppression = p.suppression;
+  if (p.alertLanguage) out.alertLanguage = p.alertLanguage;
   return out;
 }

@@ -32,6 +32,9 @@ export const ERRORS = {
   TP_ERR_NOT_FOUND: { status: 404, message: 'No such route' },
   TP_ERR_BAD_QUERY: { status: 400, message: 'Invalid query parameters' },
   TP_ERR_BAD_REQUEST: { status: 400, message: 'The request is malformed' },
+  // Customer-facing links
+  TP_ERR_UNSUBSCRIBE_LINK_MALFORMED: { status: 400, message: 'This unsubscribe link is cut short or garbled: open the link from the email as it is (it ends in ?token=…)' },
+  TP_ERR_UNSUBSCRIBE_LINK_INVALID: { status: 403, message: 'This unsubscribe link was not made by this Touchpoint, or was changed: open the link from the email as it is' },
   TP_ERR_NOT_READY: { status: 503, message: 'Storage or Redis is not answering' },
   TP_ERR_AGENT_NOT_BUILT: { status: 503, message: 'agent/dist/agent.js is missing: build it with `npm run build -w @touchpoint/agent`' },
   TP_ERR_INTERNAL: { status: 500, message: 'Internal error; the request was logged' },

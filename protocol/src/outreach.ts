@@ -14,7 +14,8 @@ export type OutreachReason = (typeof OUTREACH_REASONS)[number];
 /** Marketer alerts add the project-wide rate alert. */
 export type MarketerReason = OutreachReason | 'checkout_error_rate';
 
-export const CHANNEL_NAMES = ['email', 'webhook'] as const;
+/** Customers get email and the outreach webhook; alerts also go to Slack and Teams. */
+export const CHANNEL_NAMES = ['email', 'webhook', 'slack', 'teams'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export const AUDIENCES = ['customer', 'marketer', 'sre'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -128,3 +129,11 @@ export const OutreachList = Type.Object({
   deadLetters: Type.Array(DeadLetter),
 });
 export type OutreachList = Static<typeof OutreachList>;
+
+/** What the collector's /unsubscribe route needs from the worker's store (alerting/src/store/unsubscribe.ts). */
+export interface UnsubscribePort {
+  /** The project and customer of a genuine token, undefined for any other. */
+  verify(token: string): Promise<{ project: string; customer: string } | undefined>;
+  /** Suppresses the customer in the project: no further customer message. */
+  suppress(project: string, customer: string): Promise<void>;
+}

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { ChannelError } from './channel-error.ts';
 
@@ -17,6 +18,10 @@ export interface EmailMessage {
   text: string;
   html?: string;
   language?: string;
+  /** Display name of the From address (the shop's name); default: TOUCHPOINT_OUTREACH_FROM's own. */
+  fromName?: string;
+  /** Extra headers, e.g. List-Unsubscribe. */
+  headers?: Record<string, string>;
 }
 
 export interface EmailChannel {
@@ -55,20 +60,28 @@ export function smtpOptions(smtpUrl: string, timeoutMs: number): SMTPPool.Option
   return options;
 }
 
+/** The address and display name of TOUCHPOINT_OUTREACH_FROM (`Name <address>` or a bare address). */
+export function parseFrom(from: string): { name: string; address: string } {
+  const [first] = addressparser(from, { flatten: true });
+  if (!first?.address) throw new ChannelError(`TOUCHPOINT_OUTREACH_FROM="${from}" has no email address: write "Shop <help@shop.example>"`, true);
+  return { name: first.name, address: first.address };
+}
+
 export function createEmailChannel(opts: { smtpUrl: string; from: string; timeoutMs: number }): EmailChannel {
   const transport = nodemailer.createTransport(smtpOptions(opts.smtpUrl, opts.timeoutMs));
+  const from = parseFrom(opts.from);
   return {
     async send(m) {
       const messageId = messageIdFor(m.deliveryId);
       try {
         await transport.sendMail({
-          from: opts.from,
+          from: { name: m.fromName ?? from.name, address: from.address },
           to: m.to,
           subject: m.subject,
           text: m.text,
           ...(m.html ? { html: m.html } : {}),
           messageId,
-          headers: { 'X-Touchpoint-Delivery': m.deliveryId, ...(m.language ? { 'Content-Language': m.language } : {}) },
+          headers: { 'X-Touchpoint-Delivery': m.deliveryId, ...(m.language ? { 'Content-Language': m.language } : {}), ...m.headers },
         });
       } catch (err) {
         const code = (err as { responseCode?: number }).responseCode;

@@ -1,23 +1,35 @@
 /**
- * JSON webhooks (customer outreach for social or CRM tools, marketer and SRE alerts). Each POST
- * carries `Idempotency-Key: <delivery id>` so a receiver can drop the copy sent again after a
- * crash in the window between its 2xx and our "sent" marker.
+ * POSTs JSON to a webhook: the generic one (customer outreach for social or CRM tools, marketer
+ * and SRE alerts), and Slack and Teams, whose payloads channels/slack.ts and channels/teams.ts
+ * build. Each POST carries `Idempotency-Key: <delivery id>` so a receiver can drop the copy sent
+ * again after a crash in the window between its 2xx and our "sent" marker, and, when the
+ * destination has secrets, a timestamp and signature (lib/webhook-signature.ts; Slack and Teams
+ * ignore extra headers, a proxy in front of them may check).
  */
 import { ChannelError } from './channel-error.ts';
+import { signatureHeaders } from '../lib/webhook-signature.ts';
 
 export interface WebhookChannel {
-  post(url: string, deliveryId: string, body: object): Promise<void>;
+  post(url: string, deliveryId: string, body: object, secrets?: readonly string[]): Promise<void>;
 }
 
-export function createWebhookChannel(opts: { timeoutMs: number }): WebhookChannel {
+export function createWebhookChannel(opts: { timeoutMs: number; now?: () => number }): WebhookChannel {
+  const now = opts.now ?? Date.now;
   return {
-    async post(url, deliveryId, body) {
+    async post(url, deliveryId, body, secrets = []) {
+      // Signed and sent as the same string: a receiver verifies the bytes it got.
+      const json = JSON.stringify(body);
       let res: Response;
       try {
         res = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': deliveryId, 'user-agent': 'touchpoint-alerting' },
-          body: JSON.stringify(body),
+          headers: {
+            'content-type': 'application/json',
+            'idempotency-key': deliveryId,
+            'user-agent': 'touchpoint-alerting',
+            ...signatureHeaders(json, secrets, now()),
+          },
+          body: json,
           signal: AbortSignal.timeout(opts.timeoutMs),
         });
       } catch (err) {

@@ -1,4 +1,5 @@
 import type { Audience, ChannelName, MarketerReason, OutreachReason } from '@touchpoint/protocol/outreach';
+import type { Alert, CheckoutFailure } from './alert.ts';
 
 /** An incident found by a rule: one per (project, incident id), whatever the repeats. */
 export interface IncidentJob {
@@ -10,6 +11,10 @@ export interface IncidentJob {
   checkout?: string;
   value?: number;
   currency?: string;
+  /** The last named step the checkout reached. */
+  step?: string;
+  /** What failed, for checkout errors. */
+  failure?: CheckoutFailure;
   /** When it happened (event time, or the stuck timer's due time), epoch ms. */
   at: number;
   /** When the triggering beacon was acknowledged (or the timer was due): time-to-outreach starts here. */
@@ -30,7 +35,8 @@ export interface DeliveryJob {
   audience: Audience;
   channel: ChannelName;
   project: string;
-  reason: MarketerReason | 'sre';
+  /** `digest`: the marketer alert emails of a project held back by TOUCHPOINT_ALERT_DIGEST, sent as one. */
+  reason: MarketerReason | 'sre' | 'digest';
   incident: string;
   customer?: string;
   checkout?: string;
@@ -38,6 +44,6 @@ export interface DeliveryJob {
   currency?: string;
   incidentAt: number;
   startedAt: number;
-  /** Extra fields for marketer rate alerts and SRE alerts. */
-  details?: Record<string, string | number | boolean | null>;
+  /** Marketer and SRE alerts: what to tell, as facts (one alert; several once alerts are grouped). */
+  alerts?: Alert[];
 }

@@ -3,7 +3,7 @@ import type { QuietHours } from '../lib/quiet-hours.ts';
 /** What alerting needs to know about a project; the composition root maps its projects to this. */
 export interface ProjectAlerting {
   id: string;
-  /** Shop name used in customer messages; default: the project id. */
+  /** The shop's name in every message, subject and From name; default: the project id. */
   name?: string;
   /** Link offered in customer messages ("reply or visit …"). */
   supportUrl?: string;
@@ -11,6 +11,8 @@ export interface ProjectAlerting {
   quietHours?: QuietHours;
   /** Pseudonymous customer ids never to contact (adds to the suppression set in Redis). */
   suppression?: string[];
+  /** Language of this project's marketer and SRE alerts; default TOUCHPOINT_ALERT_LANGUAGE. */
+  alertLanguage?: string;
 }
 
 /** A fixed list, or a function read at every use (projects reloaded at run time). */

@@ -9,6 +9,7 @@
 import type { Signal } from '@touchpoint/protocol/signals';
 import type { HttpEvent } from '@touchpoint/protocol';
 import { joinId } from '../lib/ids.ts';
+import type { CheckoutFailure } from '../interfaces/alert.ts';
 import type { IncidentJob } from '../interfaces/jobs.ts';
 import type { CheckoutState } from '../store/checkout-state.ts';
 
@@ -18,7 +19,21 @@ export function isFailedRequest(e: HttpEvent): boolean {
   return e.status === 0 || e.status >= 500;
 }
 
-export function checkoutErrorIncident(signal: Signal, checkout: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency'>): IncidentJob {
+/** What failed, from the signal: the shop's reported reason, or the failed request (path only: its query may hold anything). */
+export function failureOf(signal: Signal): CheckoutFailure | undefined {
+  const e = signal.event;
+  if (e.type === 'checkout') return e.reason ? { kind: 'reported', reason: e.reason } : undefined;
+  if (e.type !== 'http') return undefined;
+  let path = e.url;
+  try {
+    path = new URL(e.url, signal.page).pathname;
+  } catch {
+    path = e.url.split(/[?#]/)[0] ?? '';
+  }
+  return { kind: 'request', method: e.method, path, status: e.status };
+}
+
+export function checkoutErrorIncident(signal: Signal, checkout: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency' | 'step'>): IncidentJob {
   const customer = signal.customer ?? checkout.customer;
   const job: IncidentJob = {
     project: signal.project,
@@ -32,5 +47,8 @@ export function checkoutErrorIncident(signal: Signal, checkout: Pick<CheckoutSta
   if (customer) job.customer = customer;
   if (checkout.value !== undefined) job.value = checkout.value;
   if (checkout.currency) job.currency = checkout.currency;
+  if (checkout.step) job.step = checkout.step;
+  const failure = failureOf(signal);
+  if (failure) job.failure = failure;
   return job;
 }

@@ -31,5 +31,6 @@ export function stuckIncident(state: CheckoutState, timer: StuckTimerJob): Incid
   if (state.session) job.session = state.session;
   if (state.value !== undefined) job.value = state.value;
   if (state.currency) job.currency = state.currency;
+  if (state.step) job.step = state.step;
   return job;
 }

@@ -17,6 +17,10 @@ export interface CheckoutState {
   lastAt: number;
   value?: number;
   currency?: string;
+  /** The last named step reached (`checkout.step(id, name)`). */
+  step?: string;
+  /** The reason of the shop's last `checkout.error(id, reason)`. */
+  reason?: string;
 }
 
 /** What a checkout signal tells about its checkout. */
@@ -27,6 +31,10 @@ export interface CheckoutUpdate {
   customer?: string;
   value?: number;
   currency?: string;
+  /** The step's name, for `step` events. */
+  name?: string;
+  /** The shop's reason, for `error` events. */
+  reason?: string;
 }
 
 /** Long enough to outlive any sensible TOUCHPOINT_STUCK_AFTER; refreshed on every step. */
@@ -35,6 +43,7 @@ const CHECKOUT_TTL_MS = 48 * 3_600_000;
 export class CheckoutStateStore {
   private readonly advanceStreak: ReturnType<typeof redisScript>;
   private readonly applyEvent: ReturnType<typeof redisScript>;
+  private readonly countFailed: ReturnType<typeof redisScript>;
 
   constructor(
     private readonly redis: Redis,
@@ -42,6 +51,7 @@ export class CheckoutStateStore {
   ) {
     this.advanceStreak = redisScript(redis, new URL('./scripts/advance-lcp-streak.lua', import.meta.url));
     this.applyEvent = redisScript(redis, new URL('./scripts/apply-checkout-event.lua', import.meta.url));
+    this.countFailed = redisScript(redis, new URL('./scripts/count-failed-checkout.lua', import.meta.url));
   }
 
   /**
@@ -51,7 +61,7 @@ export class CheckoutStateStore {
   async apply(project: string, c: CheckoutUpdate & { status: CheckoutState['status'] }): Promise<{ applied: boolean; seq: number }> {
     const r = (await this.applyEvent(
       [this.keys.checkout(project, c.id), this.keys.sessionCheckout(project, c.session)],
-      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS],
+      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS, c.name ?? '', c.reason ?? ''],
     )) as [number, number];
     return { applied: r[0] === 1, seq: Number(r[1]) };
   }
@@ -64,6 +74,8 @@ export class CheckoutStateStore {
     if (h.session) s.session = h.session;
     if (h.value) s.value = Number(h.value);
     if (h.currency) s.currency = h.currency;
+    if (h.step) s.step = h.step;
+    if (h.reason) s.reason = h.reason;
     return s;
   }
 
@@ -83,12 +95,20 @@ export class CheckoutStateStore {
 
   /**
    * Counts a failed checkout in its project's fixed window; a set of incident ids, so an
-   * incident counted again after a crash counts once. Returns the count and window start.
+   * incident counted again after a crash counts once (and its value too). Returns the count,
+   * the window start, the first failure's time and the value of the failed checkouts per currency.
    */
-  async countFailedCheckout(project: string, incident: string, at: number, windowMs: number): Promise<{ count: number; windowStart: number }> {
+  async countFailedCheckout(
+    project: string,
+    incident: string,
+    at: number,
+    windowMs: number,
+    value?: { value: number; currency?: string },
+  ): Promise<{ count: number; windowStart: number; since: number; atRisk: { currency: string; value: number }[] }> {
     const windowStart = Math.floor(at / windowMs) * windowMs;
-    const key = this.keys.rateWindow(project, windowStart);
-    const res = await this.redis.multi().sadd(key, incident).scard(key).pexpire(key, windowMs * 2).exec();
-    return { count: Number(res?.[1]?.[1] ?? 0), windowStart };
+    const r = (await this.countFailed([this.keys.rateWindow(project, windowStart), this.keys.rateMoney(project, windowStart)], [incident, at, windowMs * 2, value?.value ?? '', value?.currency ?? ''])) as [number, string, string[]];
+    const atRisk: { currency: string; value: number }[] = [];
+    for (let i = 0; i + 1 < r[2].length; i += 2) atRisk.push({ currency: r[2][i] ?? '', value: Math.round(Number(r[2][i + 1]) * 100) / 100 });
+    return { count: Number(r[0]), windowStart, since: Number(r[1]), atRisk };
   }
 }

@@ -20,7 +20,14 @@ export function storeKeys(prefix: string) {
     deadLetters: (project: string) => `${p(project)}:dead-letters`,
     deadLetterIndex: (project: string) => `${p(project)}:dead-letters:by-time`,
     rateWindow: (project: string, windowStart: number) => `${p(project)}:checkout-errors:${windowStart}`,
+    rateMoney: (project: string, windowStart: number) => `${p(project)}:checkout-errors:${windowStart}:money`,
     sreState: (project: string) => `${p(project)}:sre-firing`,
+    /** TOUCHPOINT_ALERT_DIGEST: the time the project's current digest period began, its waiting alerts, and a digest being sent. */
+    digestGate: (project: string) => `${p(project)}:alert-digest:gate`,
+    digestWaiting: (project: string) => `${p(project)}:alert-digest:waiting`,
+    digestSending: (project: string, delivery: string) => `${p(project)}:alert-digest:sending:${e(delivery)}`,
+    /** The generated unsubscribe-link secret, when TOUCHPOINT_UNSUBSCRIBE_SECRET is unset. */
+    unsubscribeSecret: () => `${prefix}:unsubscribe-secret`,
   };
 }
 

@@ -129,7 +129,7 @@ export class OutreachStore implements DeadLetterReader {
 
   /**
    * Erasure: contact details, consent, cooldown, completion, LCP streak, suppression entry,
-   * sent markers, open checkouts and dead letters of one customer. (The outreach log in
+   * sent markers, open checkouts, alerts held for a digest and dead letters of one customer. (The outreach log in
    * ClickHouse is erased by OutreachLog.eraseCustomer.)
    */
   async eraseCustomer(project: string, customer: string): Promise<void> {
@@ -147,6 +147,10 @@ export class OutreachStore implements DeadLetterReader {
         if (key.includes(':sent:') && key.includes(needle)) doomed.push(key);
         else if (key.includes(':checkout:') && !key.includes(':checkout-errors:')) {
           if ((await this.redis.hget(key, 'customer')) === customer) doomed.push(key);
+        } else if (key.includes(':alert-digest:waiting') || key.includes(':alert-digest:sending:')) {
+          // Marketer alerts held for a digest name the customer (store/alert-digest.ts).
+          const held = Object.entries(await this.redis.hgetall(key)).filter(([, v]) => (JSON.parse(v) as { customer?: string }).customer === customer);
+          if (held.length) await this.redis.hdel(key, ...held.map(([id]) => id));
         }
       }
     } while (cursor !== '0');

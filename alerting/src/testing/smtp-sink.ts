@@ -4,6 +4,7 @@
  */
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
+import { mimeHeader } from './mime.ts';
 
 export interface ReceivedMail {
   to: string[];
@@ -26,24 +27,6 @@ export interface SmtpSink {
   rcpts: number;
   reject?: { code: number; message: string } | undefined;
   close(): Promise<void>;
-}
-
-function header(raw: string, name: string): string {
-  const head = raw.split(/\r?\n\r?\n/)[0] ?? '';
-  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  const m = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(unfolded);
-  return m?.[1]?.trim() ?? '';
-}
-
-/** RFC 2047 encoded-words (`=?UTF-8?Q?…?=`), as nodemailer writes non-ASCII subjects. */
-function decodeWords(v: string): string {
-  return v
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_, _charset: string, enc: string, text: string) => {
-      if (enc.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
-      const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m, hex: string) => `%${hex}`);
-      return decodeURIComponent(bytes.replace(/%(?![0-9A-Fa-f]{2})/g, '%25'));
-    });
 }
 
 export async function startSmtpSink(port = 0): Promise<SmtpSink> {
@@ -70,8 +53,8 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           const raw = Buffer.concat(chunks).toString('utf8');
           sink.mails.push({
             to: session.envelope.rcptTo.map((r) => r.address),
-            messageId: header(raw, 'Message-ID'),
-            subject: decodeWords(header(raw, 'Subject')),
+            messageId: mimeHeader(raw, 'Message-ID'),
+            subject: mimeHeader(raw, 'Subject'),
             raw,
             at: Date.now(),
           });

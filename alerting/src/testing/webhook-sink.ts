@@ -1,11 +1,14 @@
 /** An HTTP server that records the JSON POSTed to it, for tests; `status` sets its answer. */
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedHook {
   path: string;
   idempotencyKey: string;
   body: Record<string, unknown>;
+  /** The exact bytes received, for signature checks. */
+  raw: string;
+  headers: IncomingHttpHeaders;
   at: number;
 }
 
@@ -25,10 +28,13 @@ export async function startWebhookSink(): Promise<WebhookSink> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (sink.status < 300) {
+        const raw = Buffer.concat(chunks).toString('utf8');
         hooks.push({
           path: req.url ?? '/',
           idempotencyKey: String(req.headers['idempotency-key'] ?? ''),
-          body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          body: JSON.parse(raw) as Record<string, unknown>,
+          raw,
+          headers: req.headers,
           at: Date.now(),
         });
       }

@@ -8,8 +8,10 @@ import type { ProjectAlerting } from '../interfaces/project-settings.ts';
 import type { RollupReader } from '@touchpoint/protocol/rollups';
 import type { AlertingMetrics } from '../metrics.ts';
 import type { AlertingQueues } from '../queues/alerting-queues.ts';
+import type { AlertDigest } from '../store/alert-digest.ts';
 import type { CheckoutStateStore } from '../store/checkout-state.ts';
 import type { OutreachStore } from '../store/outreach-store.ts';
+import type { Unsubscribe } from '../store/unsubscribe.ts';
 
 export interface AlertingContext {
   config: AlertingConfig;
@@ -22,6 +24,10 @@ export interface AlertingContext {
   logger: Logger;
   email?: EmailChannel;
   webhook: WebhookChannel;
+  /** Signs the unsubscribe link of every customer email. */
+  unsubscribe: Unsubscribe;
+  /** With TOUCHPOINT_ALERT_DIGEST: holds marketer alert emails for the project's digest. */
+  digest?: AlertDigest;
   /** Settings of a project; a project alerting has not been told about gets the defaults. */
   project(id: string): ProjectAlerting;
   projects(): ProjectAlerting[];

@@ -14,8 +14,11 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { DeliveryJob } from '../interfaces/jobs.ts';
 import type { OutreachReason } from '@touchpoint/protocol/outreach';
 import type { AlertingContext } from './context.ts';
+import { alertDestinations } from '../channels/alert-destinations.ts';
 import { ChannelError } from '../channels/channel-error.ts';
+import { sendAlerts } from '../channels/send-alerts.ts';
 import { renderOutreach } from '../channels/templates.ts';
+import { joinId } from '../lib/ids.ts';
 
 export async function processDelivery(ctx: AlertingContext, job: Job<DeliveryJob>): Promise<void> {
   const d = job.data;
@@ -81,26 +84,42 @@ async function deliverToCustomer(ctx: AlertingContext, d: DeliveryJob): Promise<
   if (d.channel === 'email') {
     if (!ctx.email || !contact?.email) throw new ChannelError('email channel is not configured (TOUCHPOINT_SMTP_URL)', true);
     const project = ctx.project(d.project);
+    const shop = project.name ?? project.id;
     const amount = d.value !== undefined ? `${d.value.toFixed(2)}${d.currency ? ` ${d.currency}` : ''}` : undefined;
+    const unsubscribeUrl = await ctx.unsubscribe.link(ctx.config.publicUrl, d.project, customer, contact.language);
     const msg = renderOutreach(reason, contact.language, {
-      shop: project.name ?? project.id,
+      shop,
+      unsubscribeUrl,
       ...(project.supportUrl ? { supportUrl: project.supportUrl } : {}),
       ...(amount ? { amount } : {}),
     });
-    await ctx.email.send({ deliveryId: d.id, to: contact.email, subject: msg.subject, text: msg.text, html: msg.html, language: msg.language });
+    await ctx.email.send({
+      deliveryId: d.id,
+      to: contact.email,
+      subject: msg.subject,
+      text: msg.text,
+      html: msg.html,
+      language: msg.language,
+      fromName: shop,
+      // RFC 8058 one-click: mail providers POST to the https link (routes/unsubscribe.ts in the
+      // collector). No mailto: Touchpoint has no mailbox that would act on it.
+      headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
   } else {
     const url = ctx.config.outreachWebhook;
     if (!url) throw new ChannelError('TOUCHPOINT_OUTREACH_WEBHOOK is not set', true);
     // No contact details in the body: the receiving tool maps the pseudonymous id itself.
+    const project = ctx.project(d.project);
     await ctx.webhook.post(url, d.id, {
       kind: 'customer-outreach',
       project: d.project,
+      shop: project.name ?? project.id,
       customer,
       reason,
       ...(d.checkout ? { checkout: d.checkout } : {}),
       channel: 'webhook',
       sentAt: new Date(sentAt).toISOString(),
-    });
+    }, ctx.config.webhookSecrets.outreach);
   }
   const done = ctx.now();
   await ctx.store.markSent(d.project, d.id, done);
@@ -124,33 +143,39 @@ async function recordSent(ctx: AlertingContext, d: DeliveryJob, at: number): Pro
 }
 
 async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void> {
-  const body = alertBody(d);
-  if (d.channel === 'webhook') {
-    const url = d.audience === 'sre' ? ctx.config.sreWebhook : ctx.config.alertWebhook;
-    if (!url) throw new ChannelError(`no webhook configured for ${d.audience} alerts`, true);
-    await ctx.webhook.post(url, d.id, body);
-  } else {
-    const to = d.audience === 'sre' ? ctx.config.sreEmail : ctx.config.alertEmail;
-    if (!ctx.email || !to) throw new ChannelError(`no email configured for ${d.audience} alerts`, true);
-    const subject = d.audience === 'sre' ? `[Touchpoint] ${String(d.details?.state ?? '')} ${String(d.details?.rule ?? '')} (${d.project})` : `[Touchpoint] ${d.reason} in ${d.project}`;
-    await ctx.email.send({ deliveryId: d.id, to, subject, text: `${JSON.stringify(body, null, 2)}\n` });
+  const audience = d.audience === 'sre' ? 'sre' : 'marketer';
+  const dest = alertDestinations(ctx.config, audience, Boolean(ctx.email)).find((x) => x.channel === d.channel);
+  if (!dest) throw new ChannelError(`no ${d.channel} destination is configured for ${audience} alerts`, true);
+  const project = ctx.project(d.project);
+  const copy = { language: project.alertLanguage ?? ctx.config.alertLanguage, timeZone: ctx.config.alertTimeZone, everyMs: ctx.config.alertDigestMs ?? 0 };
+  let alerts = d.alerts ?? [];
+  const digest = ctx.digest;
+  if (d.reason === 'digest') {
+    if (!digest) throw new ChannelError('a digest delivery, but TOUCHPOINT_ALERT_DIGEST is not set', true);
+    alerts = await digest.take(d.project, d.id, ctx.now());
+    if (alerts.length === 0) return ctx.store.markSkipped(d.project, d.id);
+  } else if (digest && d.channel === 'email' && audience === 'marketer' && alerts.length === 1 && alerts[0]) {
+    const held = await digest.hold(d.project, d.id, alerts[0], ctx.now());
+    if (held.send === 'held') {
+      // One digest delivery per period, due when the period ends (ids make repeats no-ops).
+      await ctx.queues.addDelivery(
+        {
+          id: joinId('marketer', d.project, 'digest', String(held.periodStart), 'email'),
+          audience: 'marketer',
+          channel: 'email',
+          project: d.project,
+          reason: 'digest',
+          incident: joinId('digest', String(held.periodStart)),
+          incidentAt: held.periodStart,
+          startedAt: held.periodStart,
+        },
+        Math.max(0, held.dueAt - ctx.now()),
+      );
+      return ctx.store.markSkipped(d.project, d.id);
+    }
   }
+  await sendAlerts({ webhook: ctx.webhook, ...(ctx.email ? { email: ctx.email } : {}) }, dest, d.id, alerts, copy);
+  if (d.reason === 'digest') await digest?.sent(d.project, d.id);
   await ctx.store.markSent(d.project, d.id, ctx.now());
   ctx.metrics.alerts.inc({ audience: d.audience, channel: d.channel });
-}
-
-/** `{ kind: "marketer-alert", project, reason, customer?, checkout?, value?, currency? }` (+ details); `{ kind: "sre-alert", … }`. */
-function alertBody(d: DeliveryJob): Record<string, unknown> {
-  if (d.audience === 'sre') return { kind: 'sre-alert', project: d.project, ...d.details, at: new Date(d.incidentAt).toISOString() };
-  return {
-    kind: 'marketer-alert',
-    project: d.project,
-    reason: d.reason,
-    ...(d.customer ? { customer: d.customer } : {}),
-    ...(d.checkout ? { checkout: d.checkout } : {}),
-    ...(d.value !== undefined ? { value: d.value } : {}),
-    ...(d.currency ? { currency: d.currency } : {}),
-    ...d.details,
-    at: new Date(d.incidentAt).toISOString(),
-  };
 }

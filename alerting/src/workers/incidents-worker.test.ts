@@ -21,8 +21,11 @@ it('holdout: an eligible customer is deliberately not contacted, and that is log
   await waitFor('the marketer alert', () => h.hooks.on('/alerts')[0]);
   const mail = await waitFor('the marketer email', () => h.smtp.mails[0]);
   expect(mail.to).toEqual(['marketing@shop.example']);
-  expect(mail.subject).toBe('[Touchpoint] checkout_error in shop');
-  expect(mail.raw).toContain('"kind": "marketer-alert"');
+  // A project without a name is called by its id; the alert says why the customer was not contacted.
+  expect(mail.subject).toBe('Checkout failed at shop');
+  expect(mail.raw).toContain('holdout group');
+  expect(mail.raw).not.toContain('"kind"');
+  expect(h.hooks.on('/alerts')[0]?.body).toMatchObject({ customerContact: { status: 'not_contacted', reason: 'holdout' }, failures: [{ kind: 'request', method: 'POST', path: '/api/pay', status: 500 }] });
   await new Promise((r) => setTimeout(r, 500));
   expect(h.smtp.mails).toHaveLength(1); // the marketers' only: the customer is in the holdout
   expect(h.hooks.on('/outreach')).toHaveLength(0);

@@ -5,8 +5,11 @@
  * cooldown remembers which incident owns it.
  */
 import type { ChannelName } from '@touchpoint/protocol/outreach';
+import type { CheckoutAlert, CheckoutFailure, CustomerContact, NotContactedReason, RateAlert } from '../interfaces/alert.ts';
 import type { DeliveryJob, IncidentJob, StuckTimerJob } from '../interfaces/jobs.ts';
 import type { AlertingContext } from './context.ts';
+import { alertDestinations } from '../channels/alert-destinations.ts';
+import { checkoutLink, marketerWindowLink } from '../lib/dashboard-links.ts';
 import { joinId } from '../lib/ids.ts';
 import { inHoldout } from '../lib/holdout.ts';
 import { quietDelay } from '../lib/quiet-hours.ts';
@@ -32,22 +35,30 @@ class ContactNotYetKnownError extends Error {
 
 export async function processIncident(ctx: AlertingContext, inc: IncidentJob, attempt = 0): Promise<void> {
   if (attempt === 0) ctx.metrics.incidents.inc({ reason: inc.reason });
-  await alertMarketers(ctx, inc);
-  if (inc.customer) await decideOutreach(ctx, inc, inc.customer);
+  // The outreach decision first: the marketer alert says whether and how the customer is contacted.
+  const contact: CustomerContact = inc.customer ? await decideOutreach(ctx, inc, inc.customer) : { status: 'anonymous' };
+  await alertMarketers(ctx, inc, contact);
 }
 
-function marketerChannels(ctx: AlertingContext): ChannelName[] {
-  const out: ChannelName[] = [];
-  if (ctx.config.alertWebhook) out.push('webhook');
-  if (ctx.config.alertEmail && ctx.email) out.push('email');
+/**
+ * The incident's own failure, and the shop's reason when its `checkout.error` came after the
+ * failed request that raised the incident (the same beacon, usually: its state is applied by then).
+ */
+async function failuresOf(ctx: AlertingContext, inc: IncidentJob): Promise<CheckoutFailure[]> {
+  const out: CheckoutFailure[] = inc.failure ? [inc.failure] : [];
+  if (inc.reason !== 'checkout_error' || !inc.checkout || out.some((f) => f.kind === 'reported')) return out;
+  const reason = (await ctx.checkouts.get(inc.project, inc.checkout))?.reason;
+  if (reason) out.push({ kind: 'reported', reason });
   return out;
 }
 
-async function alertMarketers(ctx: AlertingContext, inc: IncidentJob): Promise<void> {
+async function alertMarketers(ctx: AlertingContext, inc: IncidentJob, contact: CustomerContact): Promise<void> {
   // Marketers hear about lost orders; a slow page is the SREs' business (sre-threshold rules).
   if (inc.reason === 'slow_experience') return;
-  const channels = marketerChannels(ctx);
+  const channels = alertDestinations(ctx.config, 'marketer', Boolean(ctx.email)).map((d) => d.channel);
   if (!channels.length) return;
+  const project = ctx.project(inc.project);
+  const shop = project.name ?? project.id;
   const base = {
     audience: 'marketer' as const,
     project: inc.project,
@@ -55,29 +66,54 @@ async function alertMarketers(ctx: AlertingContext, inc: IncidentJob): Promise<v
     startedAt: inc.startedAt,
   };
   if (inc.reason === 'checkout_error') {
-    const { count, windowStart } = await ctx.checkouts.countFailedCheckout(inc.project, inc.incident, inc.at, ctx.config.errorRateWindowMs);
-    const decision = rateDecision(count, ctx.config.errorRateThreshold);
+    const value = inc.value !== undefined ? { value: inc.value, ...(inc.currency ? { currency: inc.currency } : {}) } : undefined;
+    const rate = await ctx.checkouts.countFailedCheckout(inc.project, inc.incident, inc.at, ctx.config.errorRateWindowMs, value);
+    const decision = rateDecision(rate.count, ctx.config.errorRateThreshold);
     if (decision === 'rate-alert') {
+      const alert: RateAlert = {
+        kind: 'rate',
+        reason: 'checkout_error_rate',
+        project: inc.project,
+        shop,
+        at: inc.at,
+        failedCheckouts: rate.count,
+        threshold: ctx.config.errorRateThreshold,
+        since: rate.since,
+        windowSeconds: ctx.config.errorRateWindowMs / 1000,
+        atRisk: rate.atRisk,
+        link: marketerWindowLink(ctx.config.publicUrl, inc.project, rate.windowStart, rate.windowStart + ctx.config.errorRateWindowMs),
+      };
       for (const channel of channels) {
         await ctx.queues.addDelivery({
           ...base,
-          id: joinId('marketer', inc.project, 'rate', String(windowStart), channel),
+          id: joinId('marketer', inc.project, 'rate', String(rate.windowStart), channel),
           channel,
           reason: 'checkout_error_rate',
-          incident: joinId('checkout_error_rate', String(windowStart)),
-          details: {
-            failedCheckouts: count,
-            threshold: ctx.config.errorRateThreshold,
-            windowStart: new Date(windowStart).toISOString(),
-            windowSeconds: ctx.config.errorRateWindowMs / 1000,
-          },
+          incident: joinId('checkout_error_rate', String(rate.windowStart)),
+          alerts: [alert],
         });
       }
     }
     if (decision !== 'individual') return;
   }
+  const alert: CheckoutAlert = {
+    kind: 'checkout',
+    reason: inc.reason,
+    project: inc.project,
+    shop,
+    at: inc.at,
+    contact,
+    link: checkoutLink(ctx.config.publicUrl, inc.project, inc.checkout, inc.at),
+  };
+  if (inc.checkout) alert.checkout = inc.checkout;
+  if (inc.customer) alert.customer = inc.customer;
+  if (inc.value !== undefined) alert.value = inc.value;
+  if (inc.currency) alert.currency = inc.currency;
+  if (inc.step) alert.step = inc.step;
+  const failures = await failuresOf(ctx, inc);
+  if (failures.length) alert.failures = failures;
   for (const channel of channels) {
-    const d: DeliveryJob = { ...base, id: joinId('marketer', inc.project, inc.incident, channel), channel, reason: inc.reason, incident: inc.incident };
+    const d: DeliveryJob = { ...base, id: joinId('marketer', inc.project, inc.incident, channel), channel, reason: inc.reason, incident: inc.incident, alerts: [alert] };
     if (inc.customer) d.customer = inc.customer;
     if (inc.checkout) d.checkout = inc.checkout;
     if (inc.value !== undefined) d.value = inc.value;
@@ -86,14 +122,16 @@ async function alertMarketers(ctx: AlertingContext, inc: IncidentJob): Promise<v
   }
 }
 
-async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: string): Promise<void> {
+/** Decides (idempotently) whether and how the customer is contacted, queues the messages, and says what it decided. */
+async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: string): Promise<CustomerContact> {
   const { config, store } = ctx;
   const project = ctx.project(inc.project);
   const now = ctx.now();
   const entry = { project: inc.project, incident: inc.incident, customer, reason: inc.reason, at: now, ...(inc.checkout ? { checkout: inc.checkout } : {}) };
-  const skip = async (why: string) => {
+  const skip = async (why: Exclude<NotContactedReason, 'holdout'>): Promise<CustomerContact> => {
     ctx.metrics.outreach.inc({ reason: inc.reason, channel: 'none', outcome: why });
     await ctx.outreachLog.record({ ...entry, channel: 'none', status: 'skipped', skipReason: why });
+    return { status: 'not_contacted', reason: why };
   };
 
   const contact = await store.contact(inc.project, customer);
@@ -103,7 +141,7 @@ async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: 
   if (config.suppression.includes(customer) || project.suppression?.includes(customer) || (await store.isSuppressed(inc.project, customer))) {
     return skip('suppressed');
   }
-  const channels: ChannelName[] = [];
+  const channels: ('email' | 'webhook')[] = [];
   if (ctx.email && contact.email) channels.push('email');
   if (config.outreachWebhook) channels.push('webhook');
   if (!channels.length) return skip('no_channel');
@@ -113,7 +151,7 @@ async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: 
   if (inHoldout(inc.project, customer, config.holdoutShare)) {
     ctx.metrics.outreach.inc({ reason: inc.reason, channel: 'none', outcome: 'holdout' });
     await ctx.outreachLog.record({ ...entry, channel: 'none', status: 'holdout' });
-    return;
+    return { status: 'not_contacted', reason: 'holdout' };
   }
   const delay = quietDelay(project.quietHours ?? config.quietHours, now);
   for (const channel of channels) {
@@ -133,4 +171,5 @@ async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: 
     if (inc.currency) d.currency = inc.currency;
     await ctx.queues.addDelivery(d, delay);
   }
+  return { status: 'contacting', channels, ...(delay > 0 ? { sendAt: now + delay } : {}) };
 }

@@ -52,6 +52,8 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
       if (s.customer) base.customer = s.customer;
       if (e.value !== undefined) base.value = e.value;
       if (e.currency) base.currency = e.currency;
+      if (e.step === 'step' && e.name) base.name = e.name;
+      if (e.step === 'error' && e.reason) base.reason = e.reason;
       if (e.step === 'start' || e.step === 'step') {
         const { applied, seq } = await ctx.checkouts.apply(project, { ...base, status: 'open' });
         if (applied) await ctx.queues.scheduleStuck({ project, checkout: e.id, seq, dueAt: s.ackedAt + ctx.config.stuckAfterMs }, ctx.config.stuckAfterMs);
@@ -67,7 +69,8 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
         if (customer) await ctx.store.markCompleted(project, customer, s.eventTime);
         return;
       }
-      const state: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency'> = { id: e.id };
+      const state: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency' | 'step'> = { id: e.id };
+      if (before?.step) state.step = before.step;
       if (customer) state.customer = customer;
       const value = e.value ?? before?.value;
       if (value !== undefined) state.value = value;

@@ -6,8 +6,11 @@
 import type { Redis } from 'ioredis';
 import type { AlertingContext } from './context.ts';
 import type { ChannelName } from '@touchpoint/protocol/outreach';
+import type { SreAlert } from '../interfaces/alert.ts';
+import { alertDestinations } from '../channels/alert-destinations.ts';
+import { sreLink } from '../lib/dashboard-links.ts';
 import { joinId } from '../lib/ids.ts';
-import { measureRule, type SreMeasurement } from '../rules/sre-threshold.ts';
+import { measureRule, type SreMeasurement, type SreRule } from '../rules/sre-threshold.ts';
 import type { StoreKeys } from '../store/keys.ts';
 
 export interface SreTransition {
@@ -46,12 +49,30 @@ export async function evaluateSreRules(ctx: AlertingContext, redis: Redis, keys:
 }
 
 async function sendTransition(ctx: AlertingContext, t: SreTransition, now: number): Promise<void> {
-  const channels: ChannelName[] = [];
-  if (ctx.config.sreWebhook) channels.push('webhook');
-  if (ctx.config.sreEmail && ctx.email) channels.push('email');
+  const channels = alertDestinations(ctx.config, 'sre', Boolean(ctx.email)).map((d) => d.channel);
   ctx.logger.info({ project: t.project, series: t.series, state: t.state, value: t.measurement?.value }, 'SRE rule state changed');
   const m = t.measurement;
   const [ruleId] = t.series.split(':');
+  const project = ctx.project(t.project);
+  const metric = metricOf(m ? m.rule : ctx.config.sreRules.find((r) => r.id === ruleId));
+  const path = m?.path ?? (t.series.includes(':') ? t.series.slice(t.series.indexOf(':') + 1) : null);
+  const alert: SreAlert = {
+    kind: 'sre',
+    project: t.project,
+    shop: project.name ?? project.id,
+    at: now,
+    rule: ruleId ?? t.series,
+    series: t.series,
+    state: t.state,
+    metric,
+    quantile: m?.rule.kind === 'timing' ? m.rule.quantile : null,
+    path,
+    value: m ? Math.round(m.value * 100) / 100 : null,
+    threshold: m?.rule.above ?? null,
+    samples: m?.count ?? null,
+    windowSeconds: m ? m.rule.windowMs / 1000 : null,
+    link: sreLink(ctx.config.publicUrl, t.project, now, metric, path),
+  };
   for (const channel of channels) {
     await ctx.queues.addDelivery({
       id: joinId('sre', t.project, t.series, t.state, String(now), channel),
@@ -62,18 +83,12 @@ async function sendTransition(ctx: AlertingContext, t: SreTransition, now: numbe
       incident: joinId('sre', t.series, String(now)),
       incidentAt: now,
       startedAt: now,
-      details: {
-        rule: ruleId ?? t.series,
-        series: t.series,
-        state: t.state,
-        path: m?.path ?? null,
-        metric: m?.rule.kind === 'timing' ? m.rule.metric : 'error_rate_percent',
-        quantile: m?.rule.kind === 'timing' ? m.rule.quantile : null,
-        value: m ? Math.round(m.value * 100) / 100 : null,
-        threshold: m?.rule.above ?? null,
-        samples: m?.count ?? null,
-        windowSeconds: m ? m.rule.windowMs / 1000 : null,
-      },
+      alerts: [alert],
     });
   }
+}
+
+/** What a rule measures; a series resolved for lack of traffic has no measurement, only its rule. */
+function metricOf(rule: SreRule | undefined): string {
+  return rule?.kind === 'timing' ? rule.metric : 'error_rate_percent';
 }

@@ -80,6 +80,8 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
         break;
       case 'checkout':
         if (e.reason !== undefined) e.reason = scrub(e.reason);
+        // Step names reach the funnel and the alerts' words: the shop writes them, scrub them too.
+        if (e.name !== undefined) e.name = scrub(e.name);
         if (checkouts === NONE) checkouts = [];
         checkouts.push([t, e.id, e.step, e.name ?? '', e.reason ?? '', e.value ?? 0, e.currency ?? '', e.orderId ?? '']);
         signal = true;

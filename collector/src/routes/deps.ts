@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { DeadLetterReader, OutreachLog } from '@touchpoint/protocol/outreach';
+import type { DeadLetterReader, OutreachLog, UnsubscribePort } from '@touchpoint/protocol/outreach';
 import type { CollectorConfig } from '../config.ts';
 import type { BeaconValidator } from '../ingest/validate.ts';
 import type { SignalForwarder } from '../ingest/signal-forwarder.ts';
@@ -32,4 +32,6 @@ export interface RouteDeps extends HealthDeps {
   assets: { agentScript: string; dashboards: { publicDir: string; vendor: Record<string, string> } };
   /** The outreach log (ClickHouse) and the worker's dead letters (Redis), for the outreach API. */
   outreach: { log: OutreachLog; deadLetters: DeadLetterReader };
+  /** The worker's unsubscribe links (Redis), for the public /unsubscribe route. */
+  unsubscribe: UnsubscribePort;
 }

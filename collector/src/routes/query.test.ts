@@ -190,12 +190,20 @@ describe('funnel', () => {
     );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ checkouts: 3, started: 3, completed: 1, failed: 1, stuck: 1, open: 0 });
+    // The dev project declares the default steps: co1 completed (so passed them all), co2 and
+    // co3 got as far as shipping, skipping cart and details.
+    expect(r.body.declaredSteps).toEqual(['cart', 'details', 'shipping', 'payment', 'review']);
     expect(r.body.steps).toEqual([
       { step: 'start', checkouts: 3, dropOff: null },
+      { step: 'cart', checkouts: 3, dropOff: 0 },
+      { step: 'details', checkouts: 3, dropOff: 0 },
       { step: 'shipping', checkouts: 3, dropOff: 0 },
       { step: 'payment', checkouts: 1, dropOff: 0.6667 },
+      { step: 'review', checkouts: 1, dropOff: 0 },
       { step: 'complete', checkouts: 1, dropOff: 0 },
     ]);
+    expect(r.body.otherSteps).toEqual([]);
+    expect(r.body).not.toHaveProperty('focus');
     expect(r.body.revenue).toEqual([{ currency: 'AUD', completed: 100, failed: 50, stuck: 70, atRisk: 120 }]);
     expect(r.body.problems).toEqual([
       expect.objectContaining({ checkout: 'co3', status: 'stuck', value: 70, customer: 'cust-3', lastStep: 'shipping' }),
@@ -206,6 +214,16 @@ describe('funnel', () => {
     const expected = Math.min(0.5, Math.max(0, e.lcpP75 - 2500) / 10_000);
     expect(e.conversionLoss).toBeCloseTo(expected, 3);
     expect(e.revenueEffect[0]!.value).toBeCloseTo(100 * expected, 1);
+  });
+});
+
+describe('funnel focus', () => {
+  it('reports the checkout a link names, and null for one it does not know', async () => {
+    const r = await get<{ focus: Record<string, unknown> | null }>(`/api/v1/projects/demo/funnel?checkout=co2&${win}`);
+    expect(r.status).toBe(200);
+    expect(r.body.focus).toMatchObject({ checkout: 'co2', status: 'failed', customer: 'cust-2', value: 50, currency: 'AUD', reason: 'payment_declined', steps: ['shipping'] });
+    const none = await get<{ focus: unknown }>(`/api/v1/projects/demo/funnel?checkout=${encodeURIComponent("co9' OR 1=1")}&${win}`);
+    expect(none).toMatchObject({ status: 200, body: { focus: null } });
   });
 });
 
@@ -245,6 +263,8 @@ describe('bad requests', () => {
     ['too many buckets', undefined, `/timeseries?metric=LCP&bucket=60&from=${now - 30 * 86_400_000}&to=${now}`, 400, 'TP_ERR_BAD_QUERY'],
     ['an unknown parameter', undefined, `/errors?${ok}&order=1`, 400, 'TP_ERR_BAD_QUERY'],
     ['a nav phase for sessions', undefined, `/sessions?metric=dns&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an empty checkout', undefined, `/funnel?checkout=&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a checkout id of 300 characters', undefined, `/funnel?checkout=${'x'.repeat(300)}&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
   ] as const)('with %s answers %i', async (_name, token, path, status, code) => {
     const res = await get(`/api/v1/projects/demo${path}`, token === undefined ? undefined : token);
     expect(res.status).toBe(status);

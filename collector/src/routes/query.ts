@@ -10,7 +10,7 @@
  *   GET …/:project/vitals-pass-rate?from&to[&by][&limit][&filters] share of page loads good on LCP, INP and CLS
  *   GET …/:project/errors?from&to[&limit]             error and failed-request rates, top messages and hosts
  *   GET …/:project/third-parties?from&to[&sort][&limit]  resource hosts by bytes or p95
- *   GET …/:project/funnel?from&to[&limit]             checkout funnel, stuck/failed checkouts, revenue at risk
+ *   GET …/:project/funnel?from&to[&limit][&checkout]  checkout funnel over the project's checkoutSteps, stuck/failed checkouts, revenue at risk
  *   GET …/:project/sessions?metric&from&to[&limit][&filters]  slowest page loads, for drill-down
  *
  * Filters: path, device, browser, country, connection (exact match, bound as parameters).
@@ -35,6 +35,7 @@ import { querySlowSessions } from '../storage/reports/sessions.ts';
 import { queryThirdParties } from '../storage/reports/third-parties.ts';
 import { queryBreakdown, queryTimeseries } from '../storage/reports/timeseries.ts';
 import type { Window } from '../storage/timing-states.ts';
+import { DEFAULT_CHECKOUT_STEPS } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
 
 /** What the query API needs of the collector's route deps (RouteDeps satisfies it). */
@@ -128,8 +129,12 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
     schema: { params: ProjectParams, querystring: FunnelQuery, response: { 200: Funnel, ...errorResponses } },
   }, async (req) => {
     const w = windowOf(req.params.project, req.query);
-    const { lcpP75, ...report } = await queryFunnel(storage, w, { stuckAfterMs, asOf: Date.now(), limit: req.query.limit ?? 50 });
-    return { ...echo(w), stuckAfterMs, ...report, latencyEffect: latencyEffect(lcpP75, report.revenue) };
+    const declaredSteps = projects.byId(w.project)?.checkoutSteps ?? DEFAULT_CHECKOUT_STEPS;
+    const { checkout } = req.query;
+    const { lcpP75, ...report } = await queryFunnel(storage, w, {
+      stuckAfterMs, asOf: Date.now(), limit: req.query.limit ?? 50, declared: declaredSteps, ...(checkout ? { checkout } : {}),
+    });
+    return { ...echo(w), stuckAfterMs, declaredSteps: [...declaredSteps], ...report, latencyEffect: latencyEffect(lcpP75, report.revenue) };
   });
 
   app.get('/api/v1/projects/:project/sessions', {

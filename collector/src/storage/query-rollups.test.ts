@@ -189,12 +189,13 @@ describe('checkouts_1h: the funnel in one pass', () => {
   });
 
   it('ranks problems and money over every currency, and joins a checkout across the hour', async () => {
-    const r = await queryFunnel(storage, { project: 'shop2', from: now - 3 * HOUR, to: now + MIN }, { stuckAfterMs: 15 * MIN, asOf: now, limit: 2 });
+    const r = await queryFunnel(storage, { project: 'shop2', from: now - 3 * HOUR, to: now + MIN }, { stuckAfterMs: 15 * MIN, asOf: now, limit: 2, declared: ['shipping'] });
     expect(r).toMatchObject({ checkouts: 5, started: 5, completed: 2, failed: 2, stuck: 1, open: 0 });
     expect(r.steps).toEqual([
       { step: 'start', checkouts: 5, dropOff: null },
-      { step: 'shipping', checkouts: 2, dropOff: 0.6 },
-      { step: 'complete', checkouts: 2, dropOff: 0 },
+      // k1 and k5 completed (so passed shipping), k3 got stuck there.
+      { step: 'shipping', checkouts: 3, dropOff: 0.4 },
+      { step: 'complete', checkouts: 2, dropOff: 0.3333 },
     ]);
     expect(r.revenue).toEqual([
       { currency: 'NZD', completed: 0, failed: 500, stuck: 0, atRisk: 500 },

@@ -32,8 +32,17 @@ export function navigate(change) {
   location.hash = q ? `${view}?${q}` : view;
 }
 
-/** The query window of a state: [now - range, now). @param {URLSearchParams} p */
+/**
+ * The query window of a state: `from` and `to` (epoch ms) when a link fixes them (an alert's
+ * link to one checkout: `#marketer?project=shop&checkout=co-1&from=…&to=…`), else [now - range, now).
+ * @param {URLSearchParams} p
+ */
 export function windowOf(p) {
+  const fixedFrom = Number(p.get('from'));
+  const fixedTo = Number(p.get('to'));
+  if (p.has('from') && p.has('to') && Number.isSafeInteger(fixedFrom) && Number.isSafeInteger(fixedTo) && fixedFrom >= 0 && fixedFrom < fixedTo) {
+    return { from: fixedFrom, to: fixedTo, range: 'fixed' };
+  }
   const range = /** @type {keyof typeof RANGES} */ (p.get('range') ?? '24h');
   const span = RANGES[range] ?? RANGES['24h'];
   const to = Date.now();

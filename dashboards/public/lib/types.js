@@ -18,6 +18,7 @@
  * @typedef {import('@touchpoint/protocol/api/funnel').ProblemCheckout} ProblemCheckout
  * @typedef {import('@touchpoint/protocol/api/funnel').MoneyByCurrency} Money
  * @typedef {import('@touchpoint/protocol/api/funnel').LatencyEffect} LatencyEffect
+ * @typedef {import('@touchpoint/protocol/api/funnel').CheckoutFocus} CheckoutFocus
  * @typedef {import('@touchpoint/protocol/api/funnel').Funnel} Funnel
  * @typedef {import('@touchpoint/protocol/outreach').OutreachIncident} OutreachIncident
  * @typedef {import('@touchpoint/protocol/outreach').OutreachTotals} OutreachTotals

@@ -17,8 +17,9 @@ import { windowOf } from '../lib/state.js';
  */
 export async function renderMarketer(main, project, p, stale) {
   const { from, to } = windowOf(p);
+  const checkout = p.get('checkout');
   /** @type {Promise<import('../lib/types.js').Funnel>} */
-  const funnelAsk = projectApi(project, 'funnel', { from, to, limit: 50 });
+  const funnelAsk = projectApi(project, 'funnel', { from, to, limit: 50, checkout });
   /** @type {Promise<import('../lib/types.js').Outreach | { error: string }>} */
   const outreachAsk = projectApi(project, 'outreach', { from, to, limit: 50 }).catch((/** @type {Error} */ err) => ({ error: err.message }));
   const [funnel, outreach] = await Promise.all([funnelAsk, outreachAsk]);
@@ -34,6 +35,7 @@ export async function renderMarketer(main, project, p, stale) {
   const view = h(
     'section',
     { 'data-view': 'marketer', 'data-from': from, 'data-to': to },
+    checkout ? focusPanel(checkout, funnel.focus ?? null) : null,
     h(
       'div.cards',
       null,
@@ -72,6 +74,15 @@ export async function renderMarketer(main, project, p, stale) {
         funnel.steps,
         { testid: 'funnel' },
       ),
+      h('p.muted', null, 'A checkout counts at every step up to the furthest one it reached (the steps the project declares, in order), so no step counts more than the one before it.'),
+      funnel.otherSteps.length
+        ? h(
+            'div',
+            null,
+            h('h3', null, 'Other steps checkouts reported (not declared in checkoutSteps)'),
+            table([{ label: 'step', value: (s) => s.step }, { label: 'checkouts', num: true, value: (s) => fmtInt(s.checkouts) }], funnel.otherSteps, { testid: 'other-steps' }),
+          )
+        : null,
     ),
     h('h2', null, 'Failed and stuck checkouts (largest first)'),
     h(
@@ -95,6 +106,31 @@ export async function renderMarketer(main, project, p, stale) {
     outreachPanel(outreach),
   );
   main.replaceChildren(view);
+}
+
+/**
+ * The checkout a link (an alert) named, told in words, above the figures of its window.
+ * @param {string} id @param {import('../lib/types.js').CheckoutFocus | null} f
+ */
+function focusPanel(id, f) {
+  if (!f) return h('div.panel', { 'data-testid': 'focus' }, h('p.muted', null, `No checkout ${id} in this range.`));
+  const cls = f.status === 'failed' ? 'poor' : f.status === 'stuck' ? 'needs-improvement' : f.status === 'completed' ? 'good' : '';
+  return h(
+    'div.panel',
+    { 'data-testid': 'focus', 'data-checkout': f.checkout, 'data-status': f.status },
+    h('h2', null, `Checkout ${f.checkout}: `, h(`span.${cls || 'muted'}`, null, f.status)),
+    h(
+      'dl',
+      null,
+      h('dt', null, 'value'), h('dd', null, fmtMoney(f.value, f.currency)),
+      h('dt', null, 'customer'), h('dd', null, f.customer || '(anonymous)'),
+      h('dt', null, 'steps reached'), h('dd', null, f.steps.length ? f.steps.join(' → ') : 'none named'),
+      h('dt', null, 'last step'), h('dd', null, f.lastStep),
+      h('dt', null, 'reason'), h('dd', null, f.reason || '–'),
+      h('dt', null, 'started'), h('dd', null, fmtTime(f.startedAt)),
+      h('dt', null, 'last activity'), h('dd', null, fmtTime(f.lastAt)),
+    ),
+  );
 }
 
 /** @param {import('../lib/types.js').Outreach | { error: string }} o */

@@ -2,17 +2,24 @@
 import Type, { type Static } from 'typebox';
 import { echo, limitQuery, NullableNumber, query } from './common.ts';
 
-export const FunnelQuery = query({ limit: limitQuery(50) });
+export const FunnelQuery = query({
+  limit: limitQuery(50),
+  checkout: Type.Optional(Type.String({ minLength: 1, maxLength: 256, description: 'also report this one checkout as `focus`' })),
+});
 export type FunnelQuery = Static<typeof FunnelQuery>;
 
 export const FunnelStep = Type.Object({
-  /** `start`, a named step, or `complete`. */
+  /** `start`, a declared step, or `complete`. */
   step: Type.String(),
   checkouts: Type.Integer(),
   /** Share lost since the previous step (null for the first). */
   dropOff: NullableNumber,
 });
 export type FunnelStep = Static<typeof FunnelStep>;
+
+/** A step name checkouts sent that the project did not declare: counted apart, never in the funnel. */
+export const OtherStep = Type.Object({ step: Type.String(), checkouts: Type.Integer() });
+export type OtherStep = Static<typeof OtherStep>;
 
 export const ProblemCheckout = Type.Object({
   checkout: Type.String(),
@@ -26,6 +33,22 @@ export const ProblemCheckout = Type.Object({
   lastAt: Type.Integer(),
 });
 export type ProblemCheckout = Static<typeof ProblemCheckout>;
+
+/** One checkout as the marketer view shows it when a link (an alert) names it. */
+export const CheckoutFocus = Type.Object({
+  checkout: Type.String(),
+  status: Type.Enum(['completed', 'failed', 'stuck', 'open']),
+  customer: Type.String(),
+  value: Type.Number(),
+  currency: Type.String(),
+  lastStep: Type.String(),
+  reason: Type.String(),
+  /** Named steps it reached, in the order it reached them. */
+  steps: Type.Array(Type.String()),
+  startedAt: Type.Integer(),
+  lastAt: Type.Integer(),
+});
+export type CheckoutFocus = Static<typeof CheckoutFocus>;
 
 export const MoneyByCurrency = Type.Object({
   currency: Type.String(),
@@ -63,10 +86,17 @@ const checkoutCounts = {
 export const Funnel = Type.Object({
   ...echo,
   stuckAfterMs: Type.Integer(),
+  /** The project's checkoutSteps (or the default list), in order. */
+  declaredSteps: Type.Array(Type.String()),
   ...checkoutCounts,
+  /** start, every declared step in order, complete: a checkout counts at each step up to the furthest it reached (a completed one at all), so counts never rise. */
   steps: Type.Array(FunnelStep),
+  /** Undeclared step names, in the order shoppers met them. */
+  otherSteps: Type.Array(OtherStep),
   revenue: Type.Array(MoneyByCurrency),
   problems: Type.Array(ProblemCheckout),
+  /** The checkout asked for (`checkout`), null when it has no rows in the window. */
+  focus: Type.Optional(Type.Union([CheckoutFocus, Type.Null()])),
   latencyEffect: LatencyEffect,
 });
 export type Funnel = Static<typeof Funnel>;

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { TouchpointError } from '@touchpoint/protocol/errors';
 import { errorBody } from './error-body.ts';
 import { createAdminGuard, refuseUnroutedApi } from './plugins/admin-auth.ts';
+import { limitConnectionsPerClient } from './plugins/connection-limit.ts';
 import agentScriptRoutes from './routes/agent-script.ts';
 import apiRoutes from './routes/api.ts';
 import beaconRoutes from './routes/beacon.ts';
@@ -18,6 +19,9 @@ const FASTIFY_CODES: Record<string, [number, string]> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'TP_ERR_INVALID_JSON'],
   FST_ERR_VALIDATION: [400, 'TP_ERR_BAD_QUERY'],
 };
+
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 export interface AppOptions extends HealthDeps {
   /** Ingest and query routes: present when this process runs the collector role. */
@@ -36,6 +40,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // One log line per beacon would cost more than the beacon: requests are counted in /metrics instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // A request that sends its headers or body slowly is cut off (slowloris): headers within
+    // 10 s, the whole request within 15 s, checked every second. Beacons take milliseconds.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
     trustProxy: deps.config.trustProxy,
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
@@ -58,6 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     req.log.error({ err }, 'request failed');
     return reply.code(500).send(errorBody(500, 'TP_ERR_INTERNAL', 'Internal error; the request was logged'));
   });
+  limitConnectionsPerClient(app.server, deps.config.maxConnectionsPerClient, () => deps.metrics.connectionsRefused.inc());
   const guard = createAdminGuard(deps.config.adminToken);
   app.setNotFoundHandler((req, reply) => {
     const refused = refuseUnroutedApi(guard, req);

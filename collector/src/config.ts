@@ -18,6 +18,10 @@ export interface CollectorConfig {
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   /** TOUCHPOINT_RATE_LIMIT (1000): beacons per second per project and client address, bursts of twice that; 0 turns it off (load tests from one address). */
   rateLimitPerSecond: number;
+  /** TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT (512): open connections one client address may hold; more are closed at once. Behind a load balancer this counts the balancer's connections: raise it, or 0 turns it off. */
+  maxConnectionsPerClient: number;
+  /** TOUCHPOINT_METRICS_TOKEN (unset = /metrics open): when set, GET /metrics needs `Authorization: Bearer <it>`, for deployments that expose the port. */
+  metricsToken: string | undefined;
   spool: SpoolConfig;
 }
 
@@ -36,14 +40,15 @@ export interface SpoolConfig {
 const MIN_TOKEN_LENGTH = 16;
 
 export function loadCollectorConfig(env: Env): CollectorConfig {
-  const token = env.TOUCHPOINT_ADMIN_TOKEN?.trim();
-  if (token && token.length < MIN_TOKEN_LENGTH) throw new ConfigError(`TOUCHPOINT_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  const token = secret(env, 'TOUCHPOINT_ADMIN_TOKEN');
   return {
     adminToken: token || randomBytes(18).toString('base64url'),
     adminTokenGenerated: !token,
     countryHeader: header(env, 'TOUCHPOINT_COUNTRY_HEADER'),
     trustProxy: trustProxy(env.TOUCHPOINT_TRUST_PROXY),
     rateLimitPerSecond: int(env, 'TOUCHPOINT_RATE_LIMIT', 1000, 0, 10_000_000),
+    maxConnectionsPerClient: int(env, 'TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT', 512, 0, 1_000_000),
+    metricsToken: secret(env, 'TOUCHPOINT_METRICS_TOKEN'),
     spool: {
       maxBytes: int(env, 'TOUCHPOINT_SPOOL_MAX_BYTES', 1024 ** 3, 4096, Number.MAX_SAFE_INTEGER),
       flushIntervalMs: int(env, 'TOUCHPOINT_FLUSH_INTERVAL_MS', 1000, 10, 60_000),
@@ -62,6 +67,14 @@ export function int(env: Env, name: string, dflt: number, min: number, max: numb
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   }
   return n;
+}
+
+/** A token setting: unset, or long enough not to be guessed. */
+function secret(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (raw.length < MIN_TOKEN_LENGTH) throw new ConfigError(`${name} must be at least ${MIN_TOKEN_LENGTH} characters`);
+  return raw;
 }
 
 function header(env: Env, name: string): string | undefined {

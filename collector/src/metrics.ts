@@ -69,6 +69,11 @@ export function createMetrics(registry = new Registry()) {
       labelNames: ['table'],
       registers: [registry],
     }),
+    connectionsRefused: new Counter({
+      name: 'touchpoint_connections_refused_total',
+      help: 'Connections closed as they opened: their client address already held TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT',
+      registers: [registry],
+    }),
     sinkFailures: new Counter({
       name: 'touchpoint_spool_sink_failures_total',
       help: 'Failed attempts to hand a spool segment to a sink (clickhouse, signals)',

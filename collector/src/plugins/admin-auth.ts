@@ -31,7 +31,8 @@ export interface AdminGuard {
   retryAfter(client: string): number;
 }
 
-export function createAdminGuard(token: string): AdminGuard {
+/** `setting` names the token in the 401's message (the admin token, or the metrics token). */
+export function createAdminGuard(token: string, setting = 'TOUCHPOINT_ADMIN_TOKEN'): AdminGuard {
   const expected = digest(token);
   const failures = new RateLimiter(FAILURES_PER_SECOND, FAILURE_BURST);
 
@@ -47,7 +48,7 @@ export function createAdminGuard(token: string): AdminGuard {
   const hook: onRequestHookHandler = (req, _reply, done) => {
     const outcome = check(bearerToken(req.headers.authorization), req.ip);
     if (outcome === 'ok') return done();
-    done(outcome === 'throttled' ? throttled(failures.retryAfterSeconds(req.ip)) : new TouchpointError('TP_ERR_UNAUTHORIZED'));
+    done(outcome === 'throttled' ? throttled(failures.retryAfterSeconds(req.ip)) : new TouchpointError('TP_ERR_UNAUTHORIZED', setting === 'TOUCHPOINT_ADMIN_TOKEN' ? undefined : `this route takes ${setting}`));
   };
   return { hook, check, retryAfter: (client) => failures.retryAfterSeconds(client) };
 }

@@ -4,7 +4,9 @@ import { addAdminAuth } from './plugins/admin-auth.ts';
 import agentScriptRoutes from './routes/agent-script.ts';
 import beaconRoutes from './routes/beacon.ts';
 import dashboardsRoutes from './routes/dashboards.ts';
+import faroRoutes from './routes/faro.ts';
 import liveRoutes from './routes/live.ts';
+import otlpRoutes from './routes/otlp.ts';
 import queryRoutes from './routes/query.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
@@ -68,6 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, deps);
   if (collector) {
     await app.register(beaconRoutes, collector);
+    await app.register(faroRoutes, collector);
+    await app.register(otlpRoutes, collector);
     await app.register(summaryRoutes, collector);
     await app.register(queryRoutes, collector);
     await app.register(liveRoutes, collector);

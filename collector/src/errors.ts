@@ -23,6 +23,16 @@ export const ERRORS = {
   TP_ERR_NOT_READY: [503, 'Storage or Redis is not answering'],
   TP_ERR_AGENT_NOT_BUILT: [503, 'agent/dist/agent.js is missing: build it with `npm run build -w agent`'],
   TP_ERR_INTERNAL: [500, 'Internal error; the request was logged'],
+  // The Faro and OTLP receivers (receivers/, routes/faro.ts, routes/otlp.ts).
+  TP_ERR_MISSING_SDK_KEY: [401, 'Send the project key as the x-api-key header (Faro: apiKey; OpenTelemetry exporters: headers), in the path (/collect/<key>) or as ?key='],
+  TP_ERR_INVALID_FARO_PAYLOAD: [400, 'The body is not a Grafana Faro payload (meta.session.id, meta.page.url, and arrays of measurements, exceptions, logs or events)'],
+  TP_ERR_INVALID_OTLP_PAYLOAD: [400, 'The body is not OTLP/HTTP JSON: /v1/traces takes an ExportTraceServiceRequest (resourceSpans), /v1/logs an ExportLogsServiceRequest (resourceLogs)'],
+  TP_ERR_EMPTY_PAYLOAD: [400, 'The payload carries nothing: no measurements, exceptions, logs, events, spans or log records'],
+  TP_ERR_INVALID_GZIP: [400, 'The body is not valid gzip, though Content-Encoding says it is'],
+  TP_ERR_PAYLOAD_TOO_LARGE: [413, "The Faro or OTLP body is too large; lower the SDK's batch size (Faro: batching.itemLimit; OpenTelemetry: maxExportBatchSize)"],
+  TP_ERR_OTLP_PROTOBUF: [415, 'OTLP/HTTP protobuf is not accepted: send OTLP/HTTP JSON (Content-Type: application/json, exporter protocol http/json, the browser exporters\' default)'],
+  TP_ERR_UNSUPPORTED_ENCODING: [415, 'Send the body uncompressed or with Content-Encoding: gzip'],
+  TP_ERR_SDK_MEDIA_TYPE: [415, 'Send Faro and OTLP payloads as JSON (Content-Type: application/json)'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof ERRORS;

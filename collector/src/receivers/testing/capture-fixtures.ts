@@ -71,7 +71,8 @@ try {
     await run('okRequest()');
     await run('coupon()');
   });
-  await visit('faro', '/checkout/payment', { user: 'cust-faro-1', email: 'kim@example.com', consent: 'true' }, async (run) => {
+  await visit('faro', '/checkout/payment', {}, async (run) => {
+    await run("identify('cust-faro-1', 'kim@example.com', true)");
     await run("startCheckout('co-faro-1')");
     await run("pay('co-faro-1')");
   });

@@ -21,15 +21,14 @@ const faro = initializeFaro({
   batching: { sendTimeout: 100 },
 });
 
-const user = params.get('user');
-if (user) {
-  faro.api.setUser({ id: user, email: params.get('email') ?? undefined, attributes: { outreachConsent: params.get('consent') ?? 'false', language: 'en-AU' } });
-}
-
 const actions = shopActions();
 Object.assign(window, {
   shop: {
     ...actions,
+    /** As a shop would once the visitor signs in: the customer id, email and consent. */
+    identify(id: string, email: string, consent: boolean) {
+      faro.api.setUser({ id, email, attributes: { outreachConsent: String(consent), language: 'en-AU' } });
+    },
     startCheckout(id: string) {
       faro.api.pushEvent('checkout', { step: 'start', id, value: '149.95', currency: 'AUD' });
     },

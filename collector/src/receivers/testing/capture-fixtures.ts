@@ -13,8 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS } from './chromium.ts';
+import { launchChromium } from './browser.ts';
 import { hidePage } from './hide-page.ts';
 import { startSdkShop } from './sdk-shop.ts';
 
@@ -38,7 +37,7 @@ const recorder = createServer((req, res) => {
 await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
 const collector = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
 const shop = await startSdkShop();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function visit(sdk: 'faro' | 'otel', path: string, query: Record<string, string>, act: (run: (fn: string) => Promise<unknown>) => Promise<void>) {

@@ -39,6 +39,11 @@ Object.assign(window, {
       if (!res.ok) faro.api.pushError(new Error(`Payment failed: ${res.status}`), { context: { checkout: id } });
       return res.status;
     },
+    /** The payment provider declines without any request failing: only pushError says so. */
+    decline(id: string) {
+      faro.api.pushEvent('checkout', { step: 'step', id, name: 'payment' });
+      faro.api.pushError(new Error('Card declined'), { context: { checkout: id, reason: 'card_declined' } });
+    },
     coupon() {
       faro.api.pushEvent('coupon_applied', { code: 'SPRING', percent: '10' });
     },

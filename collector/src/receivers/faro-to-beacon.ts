@@ -18,6 +18,11 @@ const MAX_MESSAGE = 2048;
 const MAX_STACK = 16384;
 const MAX_PAGE = 2048;
 const MAX_PROPS = 32;
+/** Faro's web-vitals attribution values → the protocol's phase names (the agent's). */
+const PHASES: Partial<Record<VitalEvent['name'], [string, string][]>> = {
+  LCP: [['ttfb', 'time_to_first_byte'], ['loadDelay', 'resource_load_delay'], ['loadDuration', 'resource_load_duration'], ['renderDelay', 'element_render_delay']],
+  INP: [['inputDelay', 'input_delay'], ['processingDuration', 'processing_duration'], ['presentationDelay', 'presentation_delay']],
+};
 
 export function faroToBeacons(payload: FaroPayload): Mapped {
   const { meta } = payload;
@@ -44,7 +49,10 @@ export function faroToBeacons(payload: FaroPayload): Mapped {
     if (at === undefined) continue;
     add(exception(x, at));
     const c = faroCheckoutError(x, at);
-    if (c) (add(c), checkouts++);
+    if (c) {
+      add(c);
+      checkouts++;
+    }
   }
 
   const resources = new ResourceSummary(splitUrl(envelope.page).host);
@@ -56,8 +64,10 @@ export function faroToBeacons(payload: FaroPayload): Mapped {
       const failed = faroFailedRequest(e, at);
       if (failed) add(failed);
       if (!resources.add(e, at) && !failed) dropped.add('event', 'faro.performance.resource of the page\'s own host that did not fail: only failed requests and third-party hosts are kept');
-    } else if (e.name === CHECKOUT_EVENT) (add(faroCheckout(e, at)), checkouts++);
-    else if (BOOKKEEPING.has(e.name)) dropped.add('event', `${e.name} is Faro's session/view bookkeeping`);
+    } else if (e.name === CHECKOUT_EVENT) {
+      add(faroCheckout(e, at));
+      checkouts++;
+    } else if (BOOKKEEPING.has(e.name)) dropped.add('event', `${e.name} is Faro's session/view bookkeeping`);
     else if (e.name.startsWith('faro.')) dropped.add('event', `${e.name} is not mapped`);
     else add(custom(e, at));
   }
@@ -90,11 +100,10 @@ function measurement(m: FaroMeasurement, at: number): BeaconEvent {
   if (typeof ctx.navigation_type === 'string') vital.navigationType = ctx.navigation_type as NonNullable<VitalEvent['navigationType']>;
   const target = ctx.element ?? ctx.interaction_target ?? ctx.largest_shift_target;
   const phases: Record<string, number> = {};
-  const phase = (as: string, key: string) => {
-    if (typeof v[key] === 'number') phases[as] = Math.max(0, Math.round(v[key]));
-  };
-  if (name === 'LCP') (phase('ttfb', 'time_to_first_byte'), phase('loadDelay', 'resource_load_delay'), phase('loadDuration', 'resource_load_duration'), phase('renderDelay', 'element_render_delay'));
-  if (name === 'INP') (phase('inputDelay', 'input_delay'), phase('processingDuration', 'processing_duration'), phase('presentationDelay', 'presentation_delay'));
+  for (const [as, key] of PHASES[name] ?? []) {
+    const ms = v[key];
+    if (typeof ms === 'number') phases[as] = Math.max(0, Math.round(ms));
+  }
   const attribution: NonNullable<VitalEvent['attribution']> = {};
   if (typeof target === 'string' && target) attribution.target = target.slice(0, 512);
   if (typeof ctx.resource_url === 'string') attribution.url = ctx.resource_url.slice(0, 2048);

@@ -17,7 +17,7 @@ import { findK6, NO_K6 } from './find-k6.ts';
 import { readK6Summary, type K6Figures } from './k6-summary.ts';
 
 /** Beacons/s at the plateau (×2.5 at the spike) that a 2-core box sustains with k6 and Touchpoint sharing it (load-tests/README.md). */
-export const CI_PEAK_RATE = 250;
+export const CI_PEAK_RATE = 200;
 
 const args = process.argv.slice(2);
 const requireK6 = args.includes('--require-k6');

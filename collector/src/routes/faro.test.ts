@@ -71,6 +71,12 @@ describe('POST /collect accepts what the Faro SDK sends', () => {
     expect((await post('/collect?key=demo', session(payloads[2]!), { 'content-type': 'text/plain;charset=UTF-8' })).status).toBe(202);
   });
 
+  it('bodies past a beacon\'s 64 KiB, up to the receivers\' limit', async () => {
+    const big = { meta: meta('faro-big'), logs: [{ level: 'info', message: 'x'.repeat(SDK_MAX_BODY_BYTES - 1024), timestamp: now(), context: {} }] };
+    expect(JSON.stringify(big).length).toBeGreaterThan(400 * 1024);
+    expect((await post('/collect', big)).status).toBe(202);
+  });
+
   it('a payload of nothing Touchpoint stores: 202 with everything listed as dropped', async () => {
     const res = await post('/collect', { meta: meta('faro-logs'), logs: [{ level: 'info', message: 'hi', timestamp: now(), context: {} }] });
     expect(res.status).toBe(202);

@@ -154,8 +154,8 @@ export function sdkIngest(app: FastifyInstance, deps: RouteDeps, receiverOf: (ur
 
       const name = receiver.name;
       const mappedEvents = mapped.beacons.reduce((n, b) => n + b.events.length, 0);
+      // Counted as rejected by the error handler, as every coded refusal is.
       if (mappedEvents > 0 && accepted === 0) {
-        metrics.payloads.labels(name, 'rejected', 'TP_ERR_NO_VALID_EVENTS').inc();
         throw new TouchpointError('TP_ERR_NO_VALID_EVENTS', rejected.slice(0, 5).map((r) => `${r.type}: ${r.reason}`).join('; '));
       }
       for (const d of mapped.dropped) metrics.items.labels(name, d.what, 'dropped').inc(d.count);

@@ -50,7 +50,9 @@ describe.skipIf(!k6)(`k6 scenarios with the real k6 against Touchpoint`, () => {
 
   function run(script: string, env: Record<string, string>, flags: string[] = []): { code: number | null; figures: K6Figures; output: string } {
     const summaryFile = join(logDir, `${script}.${Date.now()}.json`);
-    const all = { BASE_URL: tp.url, ADMIN_TOKEN: tp.adminToken, DRAIN_TIMEOUT_S: '20', ...env };
+    // Latency thresholds loosened: npm test runs other files beside this one on the same cores.
+    // What is checked here is that each script works and counts; latency is run-real.ts's job.
+    const all = { BASE_URL: tp.url, ADMIN_TOKEN: tp.adminToken, DRAIN_TIMEOUT_S: '20', P95_MS: '5000', P99_MS: '10000', ...env };
     const r = spawnSync(k6!.path, ['run', '--quiet', '--no-color', '--summary-export', summaryFile, ...flags, ...Object.entries(all).flatMap(([k, v]) => ['-e', `${k}=${v}`]), join(dir, script)], {
       encoding: 'utf8',
       // A wedged run must fail the test, not hang it (spawnSync blocks vitest's own timeout).

@@ -7,6 +7,8 @@ import agentScriptRoutes from './routes/agent-script.ts';
 import apiRoutes from './routes/api.ts';
 import beaconRoutes from './routes/beacon.ts';
 import dashboardsRoutes from './routes/dashboards.ts';
+import faroRoutes from './routes/faro.ts';
+import otlpRoutes from './routes/otlp.ts';
 import unsubscribeRoutes from './routes/unsubscribe.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
@@ -80,6 +82,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, deps);
   if (collector) {
     await app.register(beaconRoutes, collector);
+    await app.register(faroRoutes, collector);
+    await app.register(otlpRoutes, collector);
     await app.register(apiRoutes, { ...collector, guard });
     await app.register(agentScriptRoutes, { file: collector.assets.agentScript });
     await app.register(dashboardsRoutes, collector.assets.dashboards);

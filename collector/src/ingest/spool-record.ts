@@ -149,7 +149,7 @@ function scrubOpt(s: string | undefined): string {
 }
 
 /** Host and path without URL parsing: the schema already guarantees `http(s)://`. */
-function splitUrl(url: string): { host: string; path: string } {
+export function splitUrl(url: string): { host: string; path: string } {
   const start = url.indexOf('//');
   if (start < 0) return { host: '', path: url.split(/[?#]/, 1)[0] ?? '' };
   const rest = url.slice(start + 2);

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MAX_BODY_BYTES, type BeaconEvent, type PartialAcceptance } from '@touchpoint/protocol';
+import { MAX_BODY_BYTES, type PartialAcceptance } from '@touchpoint/protocol';
 import { TouchpointError } from '@touchpoint/protocol/errors';
+import { beaconAcceptor, noValidEvents } from '../ingest/accept-beacon.ts';
 import { RateLimiter } from '../lib/rate-limiter.ts';
-import { buildRecord } from '../ingest/spool-record.ts';
-import { parseUserAgent } from '../ingest/user-agent.ts';
 import { originAllowed, type Project } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
 import { errorResponses } from '@touchpoint/protocol/api/common';
@@ -13,7 +12,8 @@ const SPOOL_FULL_RETRY_AFTER = '5';
 
 /** POST /v1/beacon: protocol v1 ingest. */
 export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { projects, spool, signals, metrics, validator, config } = deps;
+  const { projects, spool, metrics, validator, config } = deps;
+  const accept = beaconAcceptor(deps);
   const limiter = new RateLimiter(config.rateLimitPerSecond);
   const accepted = metrics.beacons.labels('accepted', 'ok');
   const partial = metrics.beacons.labels('partial', 'ok');
@@ -77,37 +77,14 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
         throw new TouchpointError('TP_ERR_INVALID_JSON', (err as Error).message);
       }
       if (!validator.beacon(parsed)) throw new TouchpointError('TP_ERR_INVALID_BEACON', validator.beaconError());
-      const beacon = parsed;
-
-      const valid: BeaconEvent[] = [];
-      const rejected: PartialAcceptance['rejected'] = [];
-      for (let i = 0; i < beacon.events.length; i++) {
-        const reason = validator.event(beacon.events[i], beacon.sentAt);
-        if (reason === undefined) valid.push(beacon.events[i] as BeaconEvent);
-        else rejected.push({ index: i, reason });
-      }
-      if (valid.length === 0) {
-        throw new TouchpointError('TP_ERR_NO_VALID_EVENTS', rejected.slice(0, 5).map((r) => `events[${r.index}]: ${r.reason}`).join('; '));
-      }
-
-      const record = buildRecord(beacon, valid, {
-        project: project.id,
-        checkoutPage: projects.checkoutPage(project),
-        receivedAt: Date.now(),
-        client: parseUserAgent(req.headers['user-agent']),
-        country: country(req),
-      });
-      const segment = await spool.append(record.row, record.signals);
-      if (record.signals.length > 0) signals.push(segment, record.signals, record.urgent);
-      metrics.events.inc(valid.length);
-      metrics.countAccepted(project.id, valid.length);
+      const { accepted: stored, rejected } = await accept(parsed, project, req);
+      if (stored === 0) throw noValidEvents(rejected);
       if (rejected.length === 0) {
         accepted.inc();
         return reply.code(204).send();
       }
       partial.inc();
-      metrics.eventsRejected.inc(rejected.length);
-      return reply.code(202).send({ accepted: valid.length, rejected } satisfies PartialAcceptance);
+      return reply.code(202).send({ accepted: stored, rejected } satisfies PartialAcceptance);
     },
   );
 
@@ -119,11 +96,5 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
     const origin = req.headers.origin;
     if (!originAllowed(project, origin)) throw new TouchpointError('TP_ERR_ORIGIN_NOT_ALLOWED', origin);
     return project;
-  }
-
-  function country(req: FastifyRequest): string {
-    if (!config.countryHeader) return '';
-    const v = req.headers[config.countryHeader];
-    return typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : '';
   }
 }

@@ -58,9 +58,9 @@ import {
  * @param {GeneratorOptions} opts
  */
 export function createBeaconGenerator(opts) {
-  const tag = opts.tag ?? 'k6';
-  const site = opts.site ?? 'https://shop.example';
-  const emails = opts.emails ?? true;
+  const tag = opts.tag != null ? opts.tag : 'k6';
+  const site = opts.site != null ? opts.site : 'https://shop.example';
+  const emails = opts.emails != null ? opts.emails : true;
   const stream = opts.stream === undefined ? '' : `${opts.stream}.`;
   if (!/^[A-Za-z0-9-]{1,40}$/.test(opts.runId)) {
     throw new Error(`TP_LOAD_BAD_RUN_ID: runId "${opts.runId}" must be 1-40 letters, digits or dashes`);
@@ -108,7 +108,7 @@ export function createBeaconGenerator(opts) {
       const vitals = drawVitals(rnd, slowdown);
       const nav = drawNav(rnd, vitals, i === 0, pageStart);
       const loadSent = pageStart + nav.load + rnd.int(20, 400);
-      const dwell = Math.min(600_000, Math.max(nav.load + 500, Math.round(rnd.logNormal(35_000, 0.9))));
+      const dwell = Math.min(600000, Math.max(nav.load + 500, Math.round(rnd.logNormal(35000, 0.9))));
       const hideSent = pageStart + dwell;
       const navigationType = i === 0 ? 'navigate' : rnd.weighted(NAVIGATION_TYPES);
 
@@ -124,20 +124,16 @@ export function createBeaconGenerator(opts) {
           type: 'resource',
           at: pageStart + nav.load,
           host: tp.host,
-          count: Math.min(100_000, Math.max(1, Math.round(rnd.logNormal(tp.medianCount, 0.5)))),
+          count: Math.min(100000, Math.max(1, Math.round(rnd.logNormal(tp.medianCount, 0.5)))),
           bytes: Math.round(rnd.logNormal(tp.medianBytes, 0.6)),
           p95: ms(rnd.logNormal(350 * slowdown, 0.6)),
         });
       }
       if (i === identifyAt && customerId) {
-        first.push({
-          type: 'identify',
-          at: pageStart + nav.domInteractive,
-          customer: customerId,
-          ...(emails ? { email: `${customerId}@loadtest.invalid` } : {}),
-          language,
-          consent: { outreach: consent },
-        });
+        /** @type {import('@touchpoint/protocol').IdentifyEvent} */
+        const identify = { type: 'identify', at: pageStart + nav.domInteractive, customer: customerId, language, consent: { outreach: consent } };
+        if (emails) identify.email = `${customerId}@loadtest.invalid`;
+        first.push(identify);
         // The agent attaches the customer id only once consent allows.
         if (consent) customer = customerId;
       }
@@ -203,7 +199,7 @@ export function createBeaconGenerator(opts) {
  */
 export function shiftBeacon(b, now) {
   const d = now - b.sentAt;
-  return { ...b, sentAt: now, events: b.events.map((e) => ({ ...e, at: Math.max(0, e.at + d) })) };
+  return Object.assign({}, b, { sentAt: now, events: b.events.map((e) => Object.assign({}, e, { at: Math.max(0, e.at + d) })) });
 }
 
 /**

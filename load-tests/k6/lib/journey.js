@@ -37,7 +37,7 @@ export function planPages(rnd, checkout, failed) {
       kind === 'home' ? '/'
       : kind === 'category' ? `/c/${rnd.pick(CATEGORIES)}${rnd.chance(0.3) ? `?page=${rnd.int(2, 5)}` : ''}`
       : kind === 'product' ? `/products/${product}${i === 0 && rnd.chance(0.4) ? '?utm_source=tv&utm_medium=broadcast' : ''}`
-      : kind === 'search' ? `/search?q=${encodeURIComponent(product.split('-')[0] ?? 'kettle')}`
+      : kind === 'search' ? `/search?q=${encodeURIComponent(product.split('-')[0] || 'kettle')}`
       : kind === 'cart' ? '/cart'
       : rnd.pick(INFO_PAGES);
     pages.push({ kind, path, product, checkout: [] });

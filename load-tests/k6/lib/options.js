@@ -23,13 +23,15 @@ export function scenarioOptions(scenarios, limits, extraThresholds = {}) {
   const p99 = num('P99_MS', limits.p99);
   return {
     scenarios,
-    thresholds: {
-      // Only the beacons: the summary calls of the stored check are not part of the load.
-      'http_req_failed{name:beacon}': [`rate<=${failRate}`],
-      'http_req_duration{name:beacon}': [`p(95)<${p95}`, `p(99)<${p99}`],
-      ...storedThresholds(),
-      ...extraThresholds,
-    },
+    thresholds: Object.assign(
+      {
+        // Only the beacons: the summary calls of the stored check are not part of the load.
+        'http_req_failed{name:beacon}': [`rate<=${failRate}`],
+        'http_req_duration{name:beacon}': [`p(95)<${p95}`, `p(99)<${p99}`],
+      },
+      storedThresholds(),
+      extraThresholds,
+    ),
     teardownTimeout: seconds(config.drainTimeoutS + 30),
     summaryTrendStats: ['avg', 'med', 'p(95)', 'p(99)', 'max'],
     // Beacons are tiny and the answers empty: no need to keep bodies around.

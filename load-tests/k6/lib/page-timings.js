@@ -77,7 +77,7 @@ export function drawNav(rnd, v, coldConnection, at) {
     domInteractive,
     domComplete,
     load,
-    transferSize: Math.round(rnd.logNormal(45_000, 0.5)),
+    transferSize: Math.round(rnd.logNormal(45000, 0.5)),
   };
 }
 
@@ -113,11 +113,13 @@ export function lcpAttribution(rnd, page, v) {
   const loadDuration = Math.round(rest * b);
   const renderDelay = Math.max(0, Math.round(rest - loadDelay - loadDuration));
   const image = page.kind === 'product' || page.kind === 'home' || page.kind === 'category';
-  return {
+  /** @type {NonNullable<import('@touchpoint/protocol').VitalEvent['attribution']>} */
+  const attribution = {
     target: page.kind === 'product' ? 'main>img.product-hero' : page.kind === 'home' ? 'section.hero>img' : page.kind === 'category' ? 'ul.grid>li:first-child img' : 'main>h1',
-    ...(image ? { url: `https://cdn.shop.example/img/${page.product ?? 'hero'}.webp` } : {}),
-    phases: { ttfb: v.TTFB, loadDelay, loadDuration, renderDelay },
   };
+  if (image) attribution.url = `https://cdn.shop.example/img/${page.product || 'hero'}.webp`;
+  attribution.phases = { ttfb: v.TTFB, loadDelay, loadDuration, renderDelay };
+  return attribution;
 }
 
 /**
@@ -135,5 +137,5 @@ export function inpAttribution(rnd, inp) {
 
 /** @param {number} x */
 export function ms(x) {
-  return Math.min(86_400_000, Math.max(0, Math.round(x)));
+  return Math.min(86400000, Math.max(0, Math.round(x)));
 }

@@ -97,12 +97,12 @@ export const INFO_PAGES = ['/help/delivery', '/help/returns', '/about', '/stores
  * @type {readonly { host: string, share: number, medianCount: number, medianBytes: number, checkout?: boolean }[]}
  */
 export const THIRD_PARTIES = [
-  { host: 'cdn.shop.example', share: 1, medianCount: 12, medianBytes: 420_000 },
-  { host: 'www.googletagmanager.com', share: 0.7, medianCount: 2, medianBytes: 110_000 },
-  { host: 'fonts.gstatic.com', share: 0.6, medianCount: 3, medianBytes: 60_000 },
-  { host: 'connect.facebook.net', share: 0.3, medianCount: 2, medianBytes: 95_000 },
-  { host: 'static.hotjar.com', share: 0.15, medianCount: 3, medianBytes: 80_000 },
-  { host: 'js.stripe.com', share: 0.1, medianCount: 4, medianBytes: 150_000, checkout: true },
+  { host: 'cdn.shop.example', share: 1, medianCount: 12, medianBytes: 420000 },
+  { host: 'www.googletagmanager.com', share: 0.7, medianCount: 2, medianBytes: 110000 },
+  { host: 'fonts.gstatic.com', share: 0.6, medianCount: 3, medianBytes: 60000 },
+  { host: 'connect.facebook.net', share: 0.3, medianCount: 2, medianBytes: 95000 },
+  { host: 'static.hotjar.com', share: 0.15, medianCount: 3, medianBytes: 80000 },
+  { host: 'js.stripe.com', share: 0.1, medianCount: 4, medianBytes: 150000, checkout: true },
 ];
 
 /** Share of sessions that go through checkout, and of those that fail at payment. */

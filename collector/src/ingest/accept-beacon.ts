@@ -1,0 +1,62 @@
+/**
+ * The one way into storage for a beacon, whoever sent it (the agent's /v1/beacon, the Faro and
+ * OTLP receivers): validate its events one by one, build its spool record (scrubbing and the
+ * signals, spool-record.ts), append it to the spool and acknowledge only after that write is
+ * durable, then hand its signals to the forwarder. The caller has authenticated the project,
+ * rate-limited the client and checked the envelope.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Beacon, BeaconEvent, PartialAcceptance } from '@touchpoint/protocol';
+import { TouchpointError } from '@touchpoint/protocol/errors';
+import type { Project } from '../projects.ts';
+import type { RouteDeps } from '../routes/deps.ts';
+import { buildRecord } from './spool-record.ts';
+import { parseUserAgent } from './user-agent.ts';
+
+export interface Acceptance {
+  /** Events stored; 0 means nothing was written. */
+  accepted: number;
+  rejected: PartialAcceptance['rejected'];
+}
+
+export type AcceptBeacon = (beacon: Beacon, project: Project, req: FastifyRequest) => Promise<Acceptance>;
+
+export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'signals' | 'metrics' | 'validator' | 'config'>): AcceptBeacon {
+  const { projects, spool, signals, metrics, validator, config } = deps;
+
+  function country(req: FastifyRequest): string {
+    if (!config.countryHeader) return '';
+    const v = req.headers[config.countryHeader];
+    return typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : '';
+  }
+
+  return async (beacon, project, req) => {
+    const valid: BeaconEvent[] = [];
+    const rejected: PartialAcceptance['rejected'] = [];
+    for (let i = 0; i < beacon.events.length; i++) {
+      const reason = validator.event(beacon.events[i], beacon.sentAt);
+      if (reason === undefined) valid.push(beacon.events[i] as BeaconEvent);
+      else rejected.push({ index: i, reason });
+    }
+    if (valid.length === 0) return { accepted: 0, rejected };
+
+    const record = buildRecord(beacon, valid, {
+      project: project.id,
+      checkoutPage: projects.checkoutPage(project),
+      receivedAt: Date.now(),
+      client: parseUserAgent(req.headers['user-agent']),
+      country: country(req),
+    });
+    const segment = await spool.append(record.row, record.signals);
+    if (record.signals.length > 0) signals.push(segment, record.signals, record.urgent);
+    metrics.events.inc(valid.length);
+    metrics.countAccepted(project.id, valid.length);
+    if (rejected.length > 0) metrics.eventsRejected.inc(rejected.length);
+    return { accepted: valid.length, rejected };
+  };
+}
+
+/** The 400 for a beacon none of whose events is valid, naming the first few. */
+export function noValidEvents(rejected: PartialAcceptance['rejected']): TouchpointError {
+  return new TouchpointError('TP_ERR_NO_VALID_EVENTS', rejected.slice(0, 5).map((r) => `events[${r.index}]: ${r.reason}`).join('; '));
+}

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import { TouchpointError } from '@touchpoint/protocol/errors';
+import { TouchpointError, type ErrorCode } from '@touchpoint/protocol/errors';
 import { errorBody } from './error-body.ts';
 import { createAdminGuard, refuseUnroutedApi } from './plugins/admin-auth.ts';
 import { limitConnectionsPerClient } from './plugins/connection-limit.ts';
@@ -14,7 +14,7 @@ import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
 
 /** Fastify's own errors that reach clients, mapped onto our codes. */
-const FASTIFY_CODES: Record<string, [number, string]> = {
+const FASTIFY_CODES: Record<string, [number, ErrorCode]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'TP_ERR_BEACON_TOO_LARGE'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'TP_ERR_UNSUPPORTED_MEDIA_TYPE'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'TP_ERR_INVALID_JSON'],
@@ -60,7 +60,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const mapped = err.code ? FASTIFY_CODES[err.code] : undefined;
     if (mapped) {
       if (req.url.startsWith('/v1/beacon')) deps.metrics.beacons.labels('rejected', mapped[1]).inc();
-      return reply.code(mapped[0]).send(errorBody(mapped[0], mapped[1], err.message));
+      // Ours say what to fix (the 413 names the limit and says to split the events); Fastify's
+      // say what was wrong with a query string or a Content-Length.
+      const message = mapped[0] === 413 || mapped[0] === 415 ? new TouchpointError(mapped[1]).message : err.message;
+      return reply.code(mapped[0]).send(errorBody(mapped[0], mapped[1], message));
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send(errorBody(err.statusCode, err.code ?? 'TP_ERR_BAD_REQUEST', err.message));

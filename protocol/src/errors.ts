@@ -29,10 +29,10 @@ export const ERRORS = {
   TP_ERR_INVALID_FARO_PAYLOAD: { status: 400, message: 'The body is not a Grafana Faro payload (meta.session.id, meta.page.url, and arrays of measurements, exceptions, logs or events)' },
   TP_ERR_INVALID_OTLP_PAYLOAD: { status: 400, message: 'The body is not OTLP/HTTP JSON: /v1/traces takes an ExportTraceServiceRequest (resourceSpans), /v1/logs an ExportLogsServiceRequest (resourceLogs)' },
   TP_ERR_EMPTY_PAYLOAD: { status: 400, message: 'The payload carries nothing: no measurements, exceptions, logs, events, spans or log records' },
-  TP_ERR_INVALID_GZIP: { status: 400, message: 'The body is not valid gzip, though Content-Encoding says it is' },
+  TP_ERR_INVALID_ENCODING: { status: 400, message: 'The body does not match its Content-Encoding' },
   TP_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: "The Faro or OTLP body is too large; lower the SDK's batch size (Faro: batching.itemLimit; OpenTelemetry: maxExportBatchSize)" },
   TP_ERR_OTLP_PROTOBUF: { status: 415, message: "OTLP/HTTP protobuf is not accepted: send OTLP/HTTP JSON (Content-Type: application/json, exporter protocol http/json, the browser exporters' default)" },
-  TP_ERR_UNSUPPORTED_ENCODING: { status: 415, message: 'Send the body uncompressed or with Content-Encoding: gzip' },
+  TP_ERR_UNSUPPORTED_ENCODING: { status: 415, message: 'Send the body uncompressed, or with Content-Encoding: gzip or deflate' },
   TP_ERR_SDK_MEDIA_TYPE: { status: 415, message: 'Send Faro and OTLP payloads as JSON (Content-Type: application/json)' },
   TP_ERR_SPOOL_FULL: { status: 503, message: 'The ingest spool is full while storage catches up; retry after the Retry-After seconds' },
   // Query API and admin

@@ -9,20 +9,32 @@ export interface ClientInfo {
 
 const UNKNOWN: ClientInfo = { device: 'other', browser: 'unknown', browserVersion: '', os: 'unknown' };
 // A few hundred distinct User-Agent strings cover nearly all traffic; parsing one costs ~20 µs,
-// a cache hit well under 1 µs.
-const CACHE_LIMIT = 5000;
+// a cache hit well under 1 µs. Keys are the first 512 characters (all the parser reads), and
+// the cache is bounded by their total size: hostile 16 KB User-Agents held ~80 MB as entries.
+const KEY_CHARS = 512;
+const CACHE_CHARS = 1024 * 1024;
 const cache = new Map<string, ClientInfo>();
+let cachedChars = 0;
 
 /** Browser, OS and device class from a User-Agent, with bowser (MIT). */
 export function parseUserAgent(ua: string | undefined): ClientInfo {
   if (!ua) return UNKNOWN;
-  const hit = cache.get(ua);
+  const key = ua.length > KEY_CHARS ? ua.slice(0, KEY_CHARS) : ua;
+  const hit = cache.get(key);
   if (hit) return hit;
-  const info = parse(ua.slice(0, 512));
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(ua, info);
+  const info = parse(key);
+  while (cachedChars + key.length > CACHE_CHARS) {
+    const oldest = cache.keys().next().value as string;
+    cache.delete(oldest);
+    cachedChars -= oldest.length;
+  }
+  cache.set(key, info);
+  cachedChars += key.length;
   return info;
 }
+
+/** Characters held by the cache's keys (for its test). */
+export const userAgentCacheChars = () => cachedChars;
 
 function parse(ua: string): ClientInfo {
   try {

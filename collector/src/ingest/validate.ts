@@ -27,6 +27,8 @@ export function createBeaconValidator(): BeaconValidator {
     beacon: (value): value is Beacon => envelope(value),
     beaconError: () => describe(envelope.errors, 'beacon'),
     event(value, sentAt) {
+      // Events are judged one by one: a null or a number among them is refused alone.
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return `an event must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`;
       const type = (value as { type?: unknown }).type;
       const check = typeof type === 'string' ? byType.get(type) : undefined;
       if (!check) return `unknown event type ${JSON.stringify(type)}; expected one of ${known}`;

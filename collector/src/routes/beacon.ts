@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_BODY_BYTES, type PartialAcceptance } from '@touchpoint/protocol';
 import { TouchpointError } from '@touchpoint/protocol/errors';
 import { beaconAcceptor, noValidEvents } from '../ingest/accept-beacon.ts';
+import { decodeBody, parseJson } from '../ingest/read-body.ts';
 import { RateLimiter } from '../lib/rate-limiter.ts';
 import { originAllowed, type Project } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
@@ -18,9 +19,10 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
   const accepted = metrics.beacons.labels('accepted', 'ok');
   const partial = metrics.beacons.labels('partial', 'ok');
 
-  // Bodies stay strings so a malformed one gets our coded error, and sendBeacon's text/plain is first-class.
+  // Bodies stay bytes until the route reads them (read-body.ts), so a malformed or compressed
+  // one gets our coded error, and sendBeacon's text/plain is first-class.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['text/plain', 'application/json'], { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) =>
+  app.addContentTypeParser(['text/plain', 'application/json'], { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) =>
     done(null, body),
   );
 
@@ -41,12 +43,12 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
     if (!allowed) throw new TouchpointError('TP_ERR_ORIGIN_NOT_ALLOWED', origin ?? '(no Origin header)');
     reply
       .header('access-control-allow-methods', 'POST')
-      .header('access-control-allow-headers', 'content-type, x-touchpoint-key')
+      .header('access-control-allow-headers', 'content-type, content-encoding, x-touchpoint-key')
       .header('access-control-max-age', '86400')
       .code(204);
   });
 
-  app.post<{ Querystring: { key?: string }; Body: string }>(
+  app.post<{ Querystring: { key?: string }; Body: Buffer }>(
     '/v1/beacon',
     {
       bodyLimit: MAX_BODY_BYTES,
@@ -69,13 +71,9 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
       if (!limiter.take(`${project.id}|${req.ip}`)) throw new TouchpointError('TP_ERR_RATE_LIMITED', undefined, { 'retry-after': '1' });
       if (spool.full) throw new TouchpointError('TP_ERR_SPOOL_FULL', undefined, { 'retry-after': SPOOL_FULL_RETRY_AFTER });
 
-      if (typeof req.body !== 'string') throw new TouchpointError('TP_ERR_UNSUPPORTED_MEDIA_TYPE', 'no Content-Type header');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(req.body);
-      } catch (err) {
-        throw new TouchpointError('TP_ERR_INVALID_JSON', (err as Error).message);
-      }
+      if (!Buffer.isBuffer(req.body)) throw new TouchpointError('TP_ERR_UNSUPPORTED_MEDIA_TYPE', 'no Content-Type header');
+      const encoding = req.headers['content-encoding'];
+      const parsed = parseJson(decodeBody(req.body, typeof encoding === 'string' ? encoding : undefined, { maxBytes: MAX_BODY_BYTES, tooLarge: 'TP_ERR_BEACON_TOO_LARGE' }));
       if (!validator.beacon(parsed)) throw new TouchpointError('TP_ERR_INVALID_BEACON', validator.beaconError());
       const { accepted: stored, rejected } = await accept(parsed, project, req);
       if (stored === 0) throw noValidEvents(rejected);

@@ -21,8 +21,8 @@ afterAll(async () => {
 const wsUrl = (project = 'demo') => `${base.replace('http', 'ws')}/api/v1/projects/${project}/live`;
 
 /** A connected socket and every frame it received. */
-function connect(opts: { protocols?: string[]; firstMessage?: unknown; project?: string } = {}) {
-  const ws = new WebSocket(wsUrl(opts.project), opts.protocols ?? []);
+function connect(opts: { protocols?: string[]; firstMessage?: unknown; project?: string; localAddress?: string } = {}) {
+  const ws = new WebSocket(wsUrl(opts.project), opts.protocols ?? [], opts.localAddress ? { localAddress: opts.localAddress } : {});
   const frames: Record<string, unknown>[] = [];
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   const refused = new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
@@ -57,6 +57,23 @@ describe('GET /api/v1/projects/:project/live', () => {
     const c = connect({ firstMessage: { token: 'nope' } });
     expect((await c.closed).code).toBe(4401);
     expect(c.live()).toHaveLength(0);
+  });
+
+  it('holds at most 8 live views per client address (429 past them), and names an unknown project only after the token', async () => {
+    const auth = ['touchpoint.v1', `bearer.${ADMIN_TOKEN}`];
+    const views = Array.from({ length: 8 }, () => connect({ protocols: auth, localAddress: '127.0.0.31' }));
+    await waitFor(async () => views.every((v) => v.frames.some((f) => f.type === 'hello')), 5_000, 50);
+    expect(await connect({ protocols: auth, localAddress: '127.0.0.31' }).refused).toBe(429);
+    const other = connect({ protocols: auth, localAddress: '127.0.0.32' });
+    await waitFor(async () => other.frames.some((f) => f.type === 'hello'), 5_000, 50);
+    for (const v of [...views, other]) v.ws.close();
+    // Once closed, the address may open views again.
+    await Promise.all(views.map((v) => v.closed));
+    const again = connect({ protocols: auth, localAddress: '127.0.0.31' });
+    await waitFor(async () => again.frames.some((f) => f.type === 'hello'), 5_000, 50);
+    again.ws.close();
+    const unknown = connect({ project: 'nope', firstMessage: { token: ADMIN_TOKEN } });
+    expect((await unknown.closed).code).toBe(4404);
   });
 
   it('streams per-second figures that move within 2 s of new beacons (first-message auth)', async () => {

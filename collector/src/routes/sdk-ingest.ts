@@ -12,7 +12,7 @@ import { TouchpointError, type ErrorCode } from '@touchpoint/protocol/errors';
 import { beaconAcceptor } from '../ingest/accept-beacon.ts';
 import { RateLimiter } from '../lib/rate-limiter.ts';
 import { originAllowed, type Project } from '../projects.ts';
-import { decodeBody } from '../receivers/decode-body.ts';
+import { decodeBody, parseJson } from '../ingest/read-body.ts';
 import type { Dropped, Mapped } from '../receivers/mapped.ts';
 import type { PayloadCheck } from '../receivers/payload-schema.ts';
 import { receiverMetrics } from '../receivers/receiver-metrics.ts';
@@ -102,13 +102,8 @@ export function sdkIngest(app: FastifyInstance, deps: RouteDeps, receiverOf: (ur
     if (type !== 'application/json' && type !== 'text/plain') throw new TouchpointError('TP_ERR_SDK_MEDIA_TYPE', type ? `got ${type}` : 'no Content-Type header');
     if (!Buffer.isBuffer(req.body)) throw new TouchpointError('TP_ERR_EMPTY_PAYLOAD', 'no body');
     const encoding = req.headers['content-encoding'];
-    const text = decodeBody(req.body, typeof encoding === 'string' ? encoding : undefined, SDK_MAX_BODY_BYTES);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw new TouchpointError('TP_ERR_INVALID_JSON', (err as Error).message);
-    }
+    const text = decodeBody(req.body, typeof encoding === 'string' ? encoding : undefined, { maxBytes: SDK_MAX_BODY_BYTES, tooLarge: 'TP_ERR_PAYLOAD_TOO_LARGE' });
+    const parsed = parseJson(text);
     if (!receiver.check(parsed)) throw new TouchpointError(receiver.invalid, receiver.check.problem());
     return parsed;
   }

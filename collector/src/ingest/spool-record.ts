@@ -6,7 +6,8 @@
  */
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
 import type { Signal } from '@touchpoint/protocol/signals';
-import { scrub } from './scrub.ts';
+// scrubText for every field until the per-field treatments (protocol/src/privacy/fields.ts) land.
+import { scrubText as scrub } from '@touchpoint/protocol/privacy';
 import type { ClientInfo } from './user-agent.ts';
 
 export interface BeaconContext {

@@ -7,6 +7,7 @@
  * Calls made before `init` are kept and replayed by it, with their original times and pages.
  */
 import type { BeaconEvent, CheckoutEvent, ConnectionType } from '@touchpoint/protocol';
+import { scrubBrowserText } from '@touchpoint/protocol/privacy';
 import type { Emit } from './capture/emit.ts';
 import { captureErrors } from './capture/errors.ts';
 import { captureFailedRequests } from './capture/failed-requests.ts';
@@ -17,7 +18,6 @@ import { captureVitals } from './capture/vitals.ts';
 import { createIdentity, type IdentifyOptions } from './lib/consent.ts';
 import { whenIdle } from './lib/idle.ts';
 import { isSampled } from './lib/sampling.ts';
-import { scrub } from './lib/scrub.ts';
 import { sessionId } from './lib/session-id.ts';
 import { createBatcher } from './transport/batcher.ts';
 import { createOutbox } from './transport/outbox.ts';
@@ -36,7 +36,7 @@ export interface InitOptions {
 }
 
 const identity = createIdentity();
-const currentUrl = () => scrub(location.href);
+const currentUrl = () => scrubBrowserText(location.href, 2048);
 // Events recorded before init, with the page they happened on.
 const early: [BeaconEvent, string][] = [];
 let emit: Emit = (e, page = currentUrl()) => void early.push([e, page]);
@@ -125,7 +125,7 @@ const step = (e: Omit<CheckoutEvent, 'type' | 'at'>) => emit({ type: 'checkout',
 export const checkout = {
   start: (id: string, o: { value?: number; currency?: string } = {}) => step({ step: 'start', id, value: o.value, currency: o.currency }),
   step: (id: string, name: string) => step({ step: 'step', id, name }),
-  error: (id: string, reason: string) => step({ step: 'error', id, reason: scrub(String(reason), 512) }),
+  error: (id: string, reason: string) => step({ step: 'error', id, reason: scrubBrowserText(String(reason), 512) }),
   complete: (id: string, o: { orderId?: string } = {}) => step({ step: 'complete', id, orderId: o.orderId }),
 };
 
@@ -134,7 +134,7 @@ export function track(name: string, props?: Record<string, string | number | boo
   const clean = props && { ...props };
   for (const k in clean) {
     const v = clean[k];
-    if (typeof v == 'string') clean[k] = scrub(v, 1024);
+    if (typeof v == 'string') clean[k] = scrubBrowserText(v, 1024);
   }
   emit({ type: 'custom', at: Date.now(), name, props: clean });
 }

@@ -1,5 +1,5 @@
 import type { ErrorEvent as TpErrorEvent } from '@touchpoint/protocol';
-import { scrub } from '../lib/scrub.ts';
+import { scrubBrowserText } from '@touchpoint/protocol/privacy';
 import type { Emit } from './emit.ts';
 
 /** A loop that throws every frame must not flood the collector: the first errors tell the story. */
@@ -15,8 +15,8 @@ export function captureErrors(emit: Emit): void {
       type: 'error',
       at: Date.now(),
       kind,
-      message: scrub(String(err ? err.message || err.name : reason)),
-      stack: err?.stack && scrub(err.stack, 16384),
+      message: scrubBrowserText(String(err ? err.message || err.name : reason), 2048),
+      stack: err?.stack && scrubBrowserText(err.stack, 16384),
       ...e,
     });
   };
@@ -26,10 +26,10 @@ export function captureErrors(emit: Emit): void {
     (ev) => {
       const t = ev.target as (Element & { src?: string; href?: string }) | null;
       if (ev instanceof ErrorEvent) {
-        report('js', ev.error ?? ev.message, { source: scrub(ev.filename), line: ev.lineno, col: ev.colno });
+        report('js', ev.error ?? ev.message, { source: scrubBrowserText(ev.filename, 2048), line: ev.lineno, col: ev.colno });
       } else if (t && t != (window as unknown)) {
         // Resource errors do not bubble: this listener is in the capture phase to see them.
-        const src = scrub(t.src || t.href || '');
+        const src = scrubBrowserText(t.src || t.href || '', 2048);
         report('resource', `${t.tagName.toLowerCase()} failed to load: ${src}`, { source: src });
       }
     },

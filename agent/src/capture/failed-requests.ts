@@ -1,4 +1,4 @@
-import { scrub } from '../lib/scrub.ts';
+import { scrubBrowserText } from '@touchpoint/protocol/privacy';
 import type { Emit } from './emit.ts';
 
 /**
@@ -12,7 +12,7 @@ export function captureFailedRequests(emit: Emit, ignorePrefix: string): void {
     try {
       const abs = new URL(url, location.href).href;
       if (!abs.startsWith(ignorePrefix)) {
-        emit({ type: 'http', at: Date.now(), method: method.toUpperCase(), url: scrub(abs), status, duration: Math.round(performance.now() - start) });
+        emit({ type: 'http', at: Date.now(), method: method.toUpperCase(), url: scrubBrowserText(abs, 2048), status, duration: Math.round(performance.now() - start) });
       }
     } catch {
       // An unparseable URL: nothing worth reporting.

@@ -1,17 +1,19 @@
 import type { VitalEvent } from '@touchpoint/protocol';
-// web-vitals' attribution build where it names an element (LCP, CLS); plain FCP and TTFB
-// (navigation timing already breaks TTFB down) and plain INP with our own lighter attribution
-// (inp-attribution.ts): together ~0.9 KB gzipped less than the attribution build for all five.
-import type { CLSMetricWithAttribution, FCPMetric, INPMetric, LCPMetricWithAttribution, TTFBMetric } from 'web-vitals/attribution';
-import { onCLS } from 'web-vitals/attribution/onCLS.js';
-import { onLCP } from 'web-vitals/attribution/onLCP.js';
+import { scrubBrowserText } from '@touchpoint/protocol/privacy';
+// Plain web-vitals everywhere, with our own lighter attribution for the element, script and
+// phases behind LCP, CLS (lcp-cls-attribution.ts) and INP (inp-attribution.ts): the attribution
+// build would cost ~1.5 KB gzipped more, a fifth of the budget.
+import type { CLSMetric, FCPMetric, INPMetric, LCPMetric, TTFBMetric } from 'web-vitals';
+import { onCLS } from 'web-vitals/onCLS.js';
 import { onFCP } from 'web-vitals/onFCP.js';
 import { onINP } from 'web-vitals/onINP.js';
+import { onLCP } from 'web-vitals/onLCP.js';
 import { onTTFB } from 'web-vitals/onTTFB.js';
 import { inpAttribution } from './inp-attribution.ts';
+import { clsAttribution, lcpAttribution } from './lcp-cls-attribution.ts';
 import type { Emit } from './emit.ts';
 
-type Metric = LCPMetricWithAttribution | INPMetric | CLSMetricWithAttribution | FCPMetric | TTFBMetric;
+type Metric = LCPMetric | INPMetric | CLSMetric | FCPMetric | TTFBMetric;
 
 const ms = (v: number) => Math.max(0, Math.round(v));
 
@@ -23,20 +25,12 @@ const ms = (v: number) => Math.max(0, Math.round(v));
 export function captureVitals(emit: Emit, landingPage: string): void {
   const inp = inpAttribution();
   const attribution = (m: Metric): VitalEvent['attribution'] => {
-    let a: VitalEvent['attribution'];
-    if (m.name == 'LCP') {
-      const l = m.attribution;
-      a = {
-        target: l.target,
-        url: l.url,
-        phases: { ttfb: l.timeToFirstByte, loadDelay: l.resourceLoadDelay, loadDuration: l.resourceLoadDuration, renderDelay: l.elementRenderDelay },
-      };
-    } else if (m.name == 'INP') a = inp(m.entries);
-    else if (m.name == 'CLS') a = { target: m.attribution.largestShiftTarget };
+    const a = m.name == 'LCP' ? lcpAttribution(m) : m.name == 'INP' ? inp(m.entries) : m.name == 'CLS' ? clsAttribution(m) : undefined;
     if (a) {
       for (const k in a.phases) a.phases[k] = ms(a.phases[k] ?? 0);
-      a.target = a.target?.slice(0, 512) || undefined;
-      a.url = a.url?.slice(0, 2048) || undefined;
+      // A selector can carry ids and attribute values; a script URL, a query token.
+      a.target = a.target && (scrubBrowserText(a.target, 512) || undefined);
+      a.url = a.url && (scrubBrowserText(a.url, 2048) || undefined);
     }
     // Nothing to attribute (no shift at all, an element since removed): no empty object on the wire.
     return a?.target || a?.url || a?.phases ? a : undefined;

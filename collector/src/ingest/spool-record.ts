@@ -6,7 +6,7 @@
  */
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
 import type { Signal } from '@touchpoint/protocol/signals';
-import { scrub } from './scrub.ts';
+import { scrubText as scrub } from '@touchpoint/protocol/privacy';
 import { intakeValues } from '../storage/beacon-intake.ts';
 import type { ClientInfo } from './user-agent.ts';
 

@@ -1,0 +1,33 @@
+/**
+ * National-id-like numbers, each in the form it is written in, so order numbers, SKUs and dates
+ * do not match (a bare 9-digit number is never taken for an id):
+ * - US SSN `123-45-6789` or `123 45 6789`; the never-issued area 000, 666 and 900–999, group 00
+ *   and serial 0000 are left alone.
+ * - Canadian SIN `130 692 544` / `130-692-544` (Luhn) and Australian TFN `123 456 782` (its
+ *   mod-11 check), in 3-3-3 groups.
+ * - Brazilian CPF `123.456.789-09`.
+ * - UK National Insurance number: two prefix letters from the issued set, six digits, a suffix
+ *   A–D, optionally spaced in pairs (`AB 12 34 56 C`, `ab123456c`).
+ * - Spanish DNI `12345678Z` (8 digits) and NIE `X1234567L`, with their mod-23 check letter.
+ * Not covered (no written form distinctive enough to spare order numbers): Dutch BSN, Indian
+ * Aadhaar, French NIR and the like. Collector only: the agent's budget does not hold these.
+ *
+ * Fixed-length patterns starting at a boundary: a failed attempt costs a handful of steps.
+ */
+import { dniValid, luhn, tfnValid } from './checksums.ts';
+import { ID } from './placeholders.ts';
+import { replaceChecked } from './replace-checked.ts';
+
+const DIGIT_IDS = /(^|[^A-Za-z0-9.+-])(\d{3}([ -])(?:\d\d\3\d{4}|\d{3}\3\d{3})|\d{3}\.\d{3}\.\d{3}-\d\d)(?!\d)/g;
+const NINO = /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d\d ?\d\d ?\d\d ?[A-D]\b/gi;
+const DNI = /\b([XYZ]?\d{7,8})-?([A-Z])\b/gi;
+
+export function scrubNationalIds(s: string): string {
+  s = replaceChecked(s.replace(NINO, ID), DNI, ([, number, letter]) => (number!.length == 8 && dniValid(number!, letter!) ? ID : undefined));
+  return replaceChecked(s, DIGIT_IDS, ([, before, id, sep]) => {
+    const d = id!.replace(/\D/g, '');
+    // No separator group: the CPF. id[6] the separator: an SSN; else 3-3-3.
+    const valid = !sep || (id![6] == sep ? !/^(000|666|9)|^\d{3}00|0000$/.test(d) : (luhn(d) && /^[1-79]/.test(d)) || tfnValid(d));
+    return valid ? before + ID : undefined;
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * Hostile input must cost what normal input costs (issue 18). The property generates short
+ * patterns from the characters and words each rule reacts to and repeats them to the input size:
+ * repetition is what turns a backtracking pattern quadratic (a 16 K local part ending in `@`
+ * took 230 ms before). The bound is generous, 25 ms for 64 KiB on this shared 2-core box where
+ * the scrubber takes under 10 ms on its worst input found: a quadratic blow-up costs seconds.
+ * Each input is timed as the best of three runs so a GC pause or a descheduled core does not
+ * fail the test.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { scrubUrl } from './privacy.ts';
+import { scrubText } from './scrub-text.ts';
+import { PII_CORPUS } from './testing/pii-corpus.ts';
+
+const KIB = 1024;
+/** ms allowed for `n` characters: 25 ms at 64 KiB, with a floor for timer granularity. */
+const budgetMs = (n: number) => 3 + (22 * n) / (64 * KIB);
+
+/** What the rules react to: boundaries, separators, key words, escapes, quotes, digits. */
+const UNITS = [
+  'a', 'Z', '_', '.', '-', '+', '@', '%', '%40', '%25', '%2', '%3D', '%20', '=', ':', ';', '&', '?', '#', '/', '"', "'", '\\', ' ', '\t', '\n',
+  '(', ')', '[', ']', '{', '}', ',', '0', '1', '4', '9', '12', '123', '1234', '4111', '00', '+61', 'e', 'eyJ', 'token', 'tokentoken', 'password',
+  'key', 'sid', 'code', 'Bearer ', 'authorization:', 'cookie:', 'x-api-key', 'DE89', 'AB', 'X', 'kim', '.com', 'example', '%2540',
+];
+const unit = fc.constantFrom(...UNITS);
+const pattern = fc.array(unit, { minLength: 1, maxLength: 12 }).map((u) => u.join(''));
+const fill = (p: string, n: number) => p.repeat(Math.ceil(n / p.length)).slice(0, n);
+
+function bestOfThree(f: () => unknown): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+/** The inputs issue 18 names, and the worst ones found while writing the scrubber. */
+const PATHOLOGICAL: Record<string, string> = {
+  'a 64 K local part ending in @': 'a'.repeat(64 * KIB - 1) + '@',
+  'a 16 K local part ending in @': 'a'.repeat(16 * KIB - 1) + '@',
+  'local parts with dots, tags and dashes': fill('a.b+c-', 64 * KIB),
+  '@ after @': fill('a@', 64 * KIB),
+  'domains that never reach a TLD': fill('a@b.c.d.e.f.g.h.', 64 * KIB),
+  'repeated secret key words': fill('token', 64 * KIB - 1) + '=',
+  'repeated secret pairs': fill('token=', 64 * KIB),
+  'repeated JSON keys': fill('"a":', 64 * KIB),
+  'spaces after a key': fill('password       ', 64 * KIB),
+  'digits with single spaces': fill('1 ', 64 * KIB),
+  'groups of three digits': fill('123 ', 64 * KIB),
+  'groups of four digits': fill('1234-', 64 * KIB),
+  'dotted digits': fill('1.', 64 * KIB),
+  'bracketed digits': fill('(1) ', 64 * KIB),
+  'one long digit run': '1'.repeat(64 * KIB),
+  'phone leads': fill('+1 ', 64 * KIB),
+  'a run of %': '%'.repeat(64 * KIB),
+  'a run of escapes': fill('%41', 64 * KIB),
+  'nested %25 escapes': '%' + fill('25', 64 * KIB - 3) + '40',
+  'JWT headers without a payload': fill('eyJ', 64 * KIB),
+  'JWT-like parts': fill('eyJa.', 64 * KIB),
+  'bearer words': fill('bearer ', 64 * KIB),
+  'header names': fill('authorization:', 64 * KIB),
+  'IBAN prefixes': fill('DE89 ', 64 * KIB),
+  'NINO prefixes': fill('AB 12 ', 64 * KIB),
+  'quotes': fill('"', 64 * KIB),
+  'escaped quotes': fill('\\"', 64 * KIB),
+  'personal data everywhere': fill('kim%40x.com 4111 1111 1111 1111 token=abc +61412345678 ', 64 * KIB),
+};
+
+describe('scrubbing takes linear time', () => {
+  it.each(Object.entries(PATHOLOGICAL))('%s', (_, input) => {
+    expect(bestOfThree(() => scrubText(input))).toBeLessThan(budgetMs(input.length));
+    expect(bestOfThree(() => scrubUrl(input))).toBeLessThan(2 * budgetMs(input.length));
+  });
+
+  it('on repeated random patterns of what the rules react to, at 8, 32 and 64 KiB', () => {
+    fc.assert(
+      fc.property(pattern, fc.constantFrom(8 * KIB, 32 * KIB, 64 * KIB), (p, n) => {
+        const input = fill(p, n);
+        const ms = bestOfThree(() => scrubText(input));
+        expect(ms, `${JSON.stringify(p)} × ${n}`).toBeLessThan(budgetMs(n));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('scrubbing properties', () => {
+  it('is idempotent', () => {
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 60 }).map((u) => u.join('')), (s) => {
+        const once = scrubText(s);
+        expect(scrubText(once)).toBe(once);
+        const url = scrubUrl(s);
+        expect(scrubUrl(url)).toBe(url);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never lets a corpus value through, whatever text surrounds it', () => {
+    const form = fc.constantFrom(...PII_CORPUS.flatMap((s) => s.forms.map((f) => [s, f.text] as const)));
+    const words = fc.array(fc.constantFrom('order', 'failed', 'at', 'ORD-2024-000123', '1733150000000', '$49.95', 'v1.2.3', 'ok', '→', '#ff0000', '200'), { maxLength: 4 });
+    fc.assert(
+      fc.property(words, form, words, (w1, [sample, text], w2) => {
+        const input = [...w1, text, ...w2].join(' ');
+        for (const out of [scrubText(input), scrubUrl(input)]) {
+          for (const needle of sample.needles) expect(out.toLowerCase(), input).not.toContain(needle.toLowerCase());
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -13,7 +13,8 @@ export function lcpAttribution(m: LCPMetric): VitalEvent['attribution'] {
   const e = m.entries.at(-1);
   if (!e) return undefined;
   const nav = performance.getEntriesByType('navigation')[0] as (PerformanceNavigationTiming & { activationStart?: number }) | undefined;
-  const res = e.url ? (performance.getEntriesByName(e.url, 'resource')[0] as PerformanceResourceTiming | undefined) : undefined;
+  // No URL (a text element): no entry by the name ''.
+  const res = performance.getEntriesByName(e.url, 'resource')[0] as PerformanceResourceTiming | undefined;
   // Times since the page was activated (a prerendered page), as web-vitals reports LCP itself.
   const since = nav?.activationStart || 0;
   const ttfb = Math.max(0, (nav?.responseStart ?? 0) - since);

@@ -29,8 +29,8 @@ export function captureVitals(emit: Emit, landingPage: string): void {
     if (a) {
       for (const k in a.phases) a.phases[k] = ms(a.phases[k] ?? 0);
       // A selector can carry ids and attribute values; a script URL, a query token.
-      a.target = a.target && (scrubBrowserText(a.target, 512) || undefined);
-      a.url = a.url && (scrubBrowserText(a.url, 2048) || undefined);
+      a.target &&= scrubBrowserText(a.target, 512) || undefined;
+      a.url &&= scrubBrowserText(a.url, 2048) || undefined;
     }
     // Nothing to attribute (no shift at all, an element since removed): no empty object on the wire.
     return a?.target || a?.url || a?.phases ? a : undefined;

@@ -14,35 +14,56 @@
 import { luhn } from './checksums.ts';
 import { CARD } from './placeholders.ts';
 
-// At a boundary (`_` is one: `cust_4111…`), a run at least 13 digits long (the lookahead).
-const RUN = /(^|[^A-Za-z0-9.+-])(?=(?:[ .+-]?\d){13})(\d(?:[ .+-]?\d)*)/g;
+// At a boundary (`_` is one: `cust_4111…`; a placeholder's `]` is not), a run at least 13 digits
+// long (the lookahead).
+const RUN = /(^|[^A-Za-z0-9.+\]-])(?=(?:[ .+-]?\d){13})(\d(?:[ .+-]?\d)*)/g;
 
 export function scrubCards(s: string): string {
-  return s.replace(RUN, (_, before: string, run: string) => before + readCards(run.split(/([ .+-])/)));
+  return s.replace(RUN, replaceRun);
 }
 
-/** `p` alternates groups and separators. */
-function readCards(p: string[]): string {
+function replaceRun(_: string, before: string, run: string): string {
+  return before + readCards(run, run.split(/([ .+-])/), run.replace(/\D/g, ''));
+}
+
+/**
+ * `p`: the run's groups and separators, alternating; `digits`: its digits. From each group of 4
+ * digits or more (every card form starts with one), the longest window of groups with at most
+ * 19 digits that is a card, read by offsets into `run` and `digits`: no array is built per
+ * window, nor an output for a run without a card. (No closures either: under tsx each one
+ * created costs more than the window it would read.)
+ */
+function readCards(run: string, p: string[], digits: string): string {
   let out = '';
-  for (let i = 0; i < p.length; i += 2) {
+  let copied = 0;
+  // at: digits before group i; pos: characters before it.
+  for (let i = 0, at = 0, pos = 0; i < p.length; at += p[i]!.length, pos += p[i]!.length + (p[i + 1]?.length ?? 0), i += 2) {
     let j = i;
     let n = p[i]!.length;
-    while (j + 2 < p.length && n + p[j + 2]!.length < 20) n += p[(j += 2)]!.length;
-    let found = false;
-    for (; !found && p[i]!.length > 3 && n > 12; n -= p[j]!.length, j -= 2) {
-      found = isCard(p.slice(i, j + 1).join(''), i == j ? (p[i - 1] ?? '') + (p[i + 1] ?? '') : '');
+    let end = pos + n;
+    while (n > 3 && j + 2 < p.length && n + p[j + 2]!.length < 20) (end += p[j + 1]!.length + p[j + 2]!.length), (n += p[(j += 2)]!.length);
+    while (n > 12 && p[i]!.length > 3 && !isCard(run.slice(pos, end), digits.substr(at, n), i == j && p[i - 1] != '.' && p[i + 1] != '.')) {
+      n -= p[j]!.length;
+      if (j > i) end -= p[j]!.length + p[j - 1]!.length;
+      j -= 2;
     }
-    out += (p[i - 1] ?? '') + (found ? CARD : p[i]);
-    if (found) i = j + 2;
+    if (n > 12 && p[i]!.length > 3) {
+      out += run.slice(copied, pos) + CARD;
+      copied = end;
+      // Past the card: the loop's step then adds group j.
+      at += n - p[j]!.length;
+      pos = end - p[j]!.length;
+      i = j;
+    }
   }
-  return out;
+  return copied ? out + run.slice(copied) : run;
 }
 
-/** `around`: the separators beside a bare group. */
-function isCard(w: string, around: string): boolean {
-  const d = w.replace(/\D/g, '');
+/** A window `w` of groups with the digits `d`; `bare`: one group, not beside a dot (a decimal's side). */
+function isCard(w: string, d: string, bare: boolean): boolean {
   return (
+    // Printed the way cards are printed, 4-4-4-(1 to 7) with one separator: whatever the checksum.
     /^\d{4}([ .+-])\d{4}\1\d{4}\1\d{1,7}$/.test(w) ||
-    (/^[2-6]/.test(d) && (d.length > 13 || d[0] == '4') && (/^\d{4,6}([ .+-]\d{4,6})+$/.test(w) || (d == w && !around.includes('.'))) && luhn(d))
+    (/^(4\d{12}|[2-6]\d{13,18})$/.test(d) && (bare || /^\d{4,6}([ .+-]\d{4,6})+$/.test(w)) && luhn(d))
   );
 }

@@ -18,16 +18,27 @@ import { dniValid, luhn, tfnValid } from './checksums.ts';
 import { ID } from './placeholders.ts';
 import { replaceChecked } from './replace-checked.ts';
 
-const DIGIT_IDS = /(^|[^A-Za-z0-9.+-])(\d{3}([ -])(?:\d\d\3\d{4}|\d{3}\3\d{3})|\d{3}\.\d{3}\.\d{3}-\d\d)(?!\d)/g;
-const NINO = /\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d\d ?\d\d ?\d\d ?[A-D]\b/gi;
-const DNI = /\b([XYZ]?\d{7,8})-?([A-Z])\b/gi;
+const DIGIT_IDS = /(^|[^A-Za-z0-9.+\]-])(\d{3}([ -])(?:\d\d\3\d{4}|\d{3}\3\d{3})|\d{3}\.\d{3}\.\d{3}-\d\d)(?!\d)/g;
+const NINO = /(^|[^\w\]])[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d\d ?\d\d ?\d\d ?[A-D]\b/gi;
+const DNI = /(^|[^\w\]])([XYZ]?\d{7,8})-?([A-Z])\b/gi;
 
+/** The ids written with digits: SSN, SIN, TFN, CPF, DNI and NIE. */
 export function scrubNationalIds(s: string): string {
-  s = replaceChecked(s.replace(NINO, ID), DNI, ([, number, letter]) => (number!.length == 8 && dniValid(number!, letter!) ? ID : undefined));
-  return replaceChecked(s, DIGIT_IDS, ([, before, id, sep]) => {
-    const d = id!.replace(/\D/g, '');
-    // No separator group: the CPF. id[6] the separator: an SSN; else 3-3-3.
-    const valid = !sep || (id![6] == sep ? !/^(000|666|9)|^\d{3}00|0000$/.test(d) : (luhn(d) && /^[1-79]/.test(d)) || tfnValid(d));
-    return valid ? before + ID : undefined;
-  });
+  return replaceChecked(replaceChecked(s, DNI, checkDni), DIGIT_IDS, checkDigitId);
+}
+
+function checkDni([, before, number, letter]: RegExpExecArray): string | undefined {
+  return number!.length == 8 && dniValid(number!, letter!) ? before + ID : undefined;
+}
+
+function checkDigitId([, before, id, sep]: RegExpExecArray): string | undefined {
+  const d = id!.replace(/\D/g, '');
+  // No separator group: the CPF. id[6] the separator: an SSN; else 3-3-3.
+  const valid = !sep || (id![6] == sep ? !/^(000|666|9)|^\d{3}00|0000$/.test(d) : (luhn(d) && /^[1-79]/.test(d)) || tfnValid(d));
+  return valid ? before + ID : undefined;
+}
+
+/** The UK NINO: six digits at most, in pairs, so no digit run announces it. */
+export function scrubNino(s: string): string {
+  return s.replace(NINO, `$1${ID}`);
 }

@@ -12,11 +12,9 @@
  */
 import { PHONE } from './placeholders.ts';
 
-const UNIT = String.raw`\)?[ .-]?\(?\d`;
-const PHONES = new RegExp(
-  String.raw`(^|[^A-Za-z0-9.+-])(?:(?:\+|00(?=[1-9]))\d(?:${UNIT}){7,14}|\(?0[1-9](?:${UNIT}){7,9}|(?:1[ .-])?\(?[2-9]\d\d(?:\) ?|[ .-])[2-9]\d\d[ .-]\d{4})(?!\d)`,
-  'g',
-);
+// Each digit unit: \)?[ .-]?\(?\d, an optional bracket or separator, then a digit.
+const PHONES =
+  /(^|[^A-Za-z0-9.+\]-])(?:(?:\+|00(?=[1-9]))\d(?:\)?[ .-]?\(?\d){7,14}|\(?0[1-9](?:\)?[ .-]?\(?\d){7,9}|(?:1[ .-])?\(?[2-9]\d\d(?:\) ?|[ .-])[2-9]\d\d[ .-]\d{4})(?!\d)/g;
 
 export function scrubPhones(s: string): string {
   return s.replace(PHONES, `$1${PHONE}`);

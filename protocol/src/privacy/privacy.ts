@@ -46,7 +46,9 @@ export function scrubUrl(url: string, max?: number): string {
     // one thing only the parts show.
     if (authority.includes('@') || scrubText(url) != url) {
       const [, credentials, host = ''] = /^\/\/([^@]*@)?([^]*)$/.exec(authority) ?? [];
-      out = authority ? (scheme ?? '') + '//' + (credentials ? REDACTED + '@' : '') + part(host) + segments(path) : segments((scheme ?? '') + path);
+      // Credentials that are already a placeholder stay as they are.
+      const user = credentials && (/^\[\w+\]@$/.test(credentials) ? credentials : REDACTED + '@');
+      out = authority ? (scheme ?? '') + '//' + (user ?? '') + part(host) + segments(path) : segments((scheme ?? '') + path);
       if (query) out += '?' + params(query.slice(1));
       if (fragment) {
         // `#access_token=…&state=…` (OAuth), `#/route?x=…` (hash routers), or a plain anchor.
@@ -62,16 +64,17 @@ export function scrubUrl(url: string, max?: number): string {
 const segments = (path: string) => path.split('/').map(part).join('/');
 
 function params(query: string): string {
-  return query
-    .split('&')
-    .map((p) => {
-      const eq = p.indexOf('=');
-      if (eq < 0) return part(p);
-      const key = p.slice(0, eq);
-      const value = p.slice(eq + 1);
-      return part(key) + '=' + (value && isSecretKey(decodeFully(key)) ? REDACTED : part(value));
-    })
-    .join('&');
+  return query.split('&').map(param).join('&');
+}
+
+function param(p: string): string {
+  const eq = p.indexOf('=');
+  if (eq < 0) return part(p);
+  const key = p.slice(0, eq);
+  const value = p.slice(eq + 1);
+  // Decided on the key as it comes out (a key that is a JWT reads `[jwt]`), so a second pass agrees.
+  const name = part(key);
+  return name + '=' + (value && isSecretKey(decodeFully(name)) ? REDACTED : part(value));
 }
 
 /** One component, read decoded: unchanged, or scrubbed and encoded again. */

@@ -45,22 +45,32 @@ export function compileRoutes(patterns: readonly string[]): CompiledRoutes {
     return { pattern: '/' + parts.join('/'), rest, fixed: fixed.map((s) => (s[0] == ':' ? undefined : s)) };
   });
   return {
-    match: (segments) =>
-      compiled.find((r) => (r.rest ? segments.length > r.fixed.length : segments.length == r.fixed.length) && r.fixed.every((s, i) => s === undefined || s == segments[i]))?.pattern,
+    match(segments) {
+      // Loops, not find/every: this runs for every beacon (closures cost under tsx, see cards.ts).
+      for (const r of compiled) {
+        if (r.rest ? segments.length <= r.fixed.length : segments.length != r.fixed.length) continue;
+        let i = 0;
+        while (i < r.fixed.length && (r.fixed[i] === undefined || r.fixed[i] == segments[i])) i++;
+        if (i == r.fixed.length) return r.pattern;
+      }
+      return undefined;
+    },
   };
 }
 
 /** `pathOrUrl`'s route (query and fragment dropped; a hash router's `#/path` read when the path is `/`). */
 export function normalizeRoute(pathOrUrl: string, routes?: CompiledRoutes): string {
   const [, path = '', hashPath] = /^(?:[a-z][a-z\d+.-]*:\/\/[^/?#]*)?([^?#]*)(?:\?[^#]*)?(?:#!?(\/[^?]*))?/i.exec(pathOrUrl)!;
-  const segments = (path.replace(/\/+$/, '') || hashPath || '')
-    .split('/')
-    .map((s) => s.replace(/;[^]*/, ''))
-    .filter(Boolean);
+  const segments: string[] = [];
+  for (const s of (path.replace(/\/+$/, '') || hashPath || '').split('/')) {
+    const segment = s.replace(/;[^]*/, '');
+    if (segment) segments.push(segment);
+  }
   const matched = routes?.match(segments);
   if (matched) return matched;
   let route = '';
-  for (const [i, s] of segments.entries()) {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
     const next = '/' + (isIdSegment(decodePercent(s)) ? ID_SEGMENT : s);
     if (i == MAX_SEGMENTS || route.length + next.length > MAX_LENGTH) return route + '/…';
     route += next;

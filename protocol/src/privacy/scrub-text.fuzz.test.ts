@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scrubUrl } from './privacy.ts';
-import { scrubText } from './scrub-text.ts';
+import { scrubBrowserText, scrubText } from './scrub-text.ts';
 import { PII_CORPUS } from './testing/pii-corpus.ts';
 
 const KIB = 1024;
@@ -49,8 +49,10 @@ const PATHOLOGICAL: Record<string, string> = {
   'repeated JSON keys': fill('"a":', 64 * KIB),
   'spaces after a key': fill('password       ', 64 * KIB),
   'digits with single spaces': fill('1 ', 64 * KIB),
-  'groups of three digits': fill('123 ', 64 * KIB),
   'groups of four digits': fill('1234-', 64 * KIB),
+  'groups of five digits (a Luhn check per group)': fill('41119-', 64 * KIB),
+  'card-sized groups between single digits': fill('1234 1 ', 64 * KIB),
+  'groups of three digits (an id check per group)': fill('123 ', 64 * KIB),
   'dotted digits': fill('1.', 64 * KIB),
   'bracketed digits': fill('(1) ', 64 * KIB),
   'one long digit run': '1'.repeat(64 * KIB),
@@ -87,30 +89,39 @@ describe('scrubbing takes linear time', () => {
   });
 });
 
+/** The rules' triggers plus whole values and placeholders, so one rule's output meets another's input. */
+const RICH = fc.constantFrom(
+  ...UNITS,
+  '4111 1111 1111 1111', '+61412345678', '0412 345 678', '123-45-6789', 'AB 12 34 56 C', '12345678Z', 'DE89 3704 0044 0532 0130 00', 'kim@x.com',
+  'eyJa.eyJb.c', 'bearer abcdefghij', '[email]', '[redacted]', '[phone]', 'https://x.example/', '?next=', '%2B',
+);
+
 describe('scrubbing properties', () => {
-  it('is idempotent', () => {
+  it('is idempotent: text, URLs and the agent’s part', () => {
     fc.assert(
-      fc.property(fc.array(unit, { maxLength: 60 }).map((u) => u.join('')), (s) => {
-        const once = scrubText(s);
-        expect(scrubText(once)).toBe(once);
-        const url = scrubUrl(s);
-        expect(scrubUrl(url)).toBe(url);
+      fc.property(fc.array(RICH, { maxLength: 30 }).map((u) => u.join('')), (s) => {
+        for (const scrub of [scrubText, scrubUrl, scrubBrowserText]) {
+          const once = scrub(s);
+          expect(scrub(once), `${scrub.name}(${JSON.stringify(s)})`).toBe(once);
+        }
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 
   it('never lets a corpus value through, whatever text surrounds it', () => {
     const form = fc.constantFrom(...PII_CORPUS.flatMap((s) => s.forms.map((f) => [s, f.text] as const)));
-    const words = fc.array(fc.constantFrom('order', 'failed', 'at', 'ORD-2024-000123', '1733150000000', '$49.95', 'v1.2.3', 'ok', '→', '#ff0000', '200'), { maxLength: 4 });
+    const words = fc.array(fc.constantFrom('order', 'failed', 'at', 'ORD-2024-000123', '1733150000000', '$49.95', 'v1.2.3', 'ok', '→', '#ff0000', '200', '12', '0', '-', '(', '[x]', 'kim'), { maxLength: 4 });
+    // What a value sits between: words, a path, a query, a list, a line, a JSON string.
+    const sep = fc.constantFrom(' ', '/', '&', '=', ',', '\n', '"');
     fc.assert(
-      fc.property(words, form, words, (w1, [sample, text], w2) => {
-        const input = [...w1, text, ...w2].join(' ');
+      fc.property(words, sep, form, sep, words, (w1, s1, [sample, text], s2, w2) => {
+        const input = w1.join(' ') + s1 + text + s2 + w2.join(' ');
         for (const out of [scrubText(input), scrubUrl(input)]) {
           for (const needle of sample.needles) expect(out.toLowerCase(), input).not.toContain(needle.toLowerCase());
         }
       }),
-      { numRuns: 1000 },
+      { numRuns: 1500 },
     );
   });
 });

@@ -93,7 +93,7 @@ describe('scrubText, class by class', () => {
     ['/reset?Password=Secr3t!&lang=en', '/reset?Password=[redacted]&lang=en'],
     ['?next=%2Fcb%3Ftoken%3Dabc', '?next=/cb?token=[redacted]'],
     ['?next=%252Fcb%253Fsid%253Dabc', '?next=/cb?sid=[redacted]'],
-    ['token=[abc]', 'token=[redacted]'],
+    ['token=[redacted] stays', 'token=[redacted] stays'],
     ['at https://shop.example/app.js?token=abc:10:5', 'at https://shop.example/app.js?token=[redacted]:10:5'],
     ['auth=kim:pa55word&x=1', 'auth=[redacted]&x=1'],
     ['?refresh_token=a&client_secret=b&apiKey=c&X-Api-Key=d&PHPSESSID=e&otp=f&pin=g&cvv=h&sig=i&authCode=j', '?refresh_token=[redacted]&client_secret=[redacted]&apiKey=[redacted]&X-Api-Key=[redacted]&PHPSESSID=[redacted]&otp=[redacted]&pin=[redacted]&cvv=[redacted]&sig=[redacted]&authCode=[redacted]'],

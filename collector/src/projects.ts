@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { ConfigError } from '@touchpoint/protocol/errors';
+import { compileRoutes, type CompiledRoutes } from '@touchpoint/protocol/privacy';
 
 /** A project as configured in the TOUCHPOINT_PROJECTS file. */
 export interface Project {
@@ -27,6 +28,8 @@ export interface Project {
   checkoutSteps?: string[];
   /** Language of this project's marketer alerts (`de`, `fr`…); default TOUCHPOINT_ALERT_LANGUAGE. */
   alertLanguage?: string;
+  /** Route patterns (`/account/:id/orders`, `/help/*`) that name this shop's pages in the dashboards, winning over the automatic `:id` placeholders (protocol/src/privacy/route-path.ts). */
+  routes?: string[];
 }
 
 /**
@@ -78,6 +81,7 @@ const fileSchema = {
             items: { type: 'string', minLength: 1, maxLength: 64, not: { enum: ['start', 'complete'] } },
           },
           alertLanguage: { type: 'string', pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$' },
+          routes: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 200 } },
         },
       },
     },
@@ -89,6 +93,8 @@ export interface ProjectRegistry {
   byKey(key: string): Project | undefined;
   byId(id: string): Project | undefined;
   checkoutPage(project: Project): RegExp;
+  /** The project's route patterns, compiled; undefined without any. */
+  routesOf(project: Project): CompiledRoutes | undefined;
 }
 
 export function loadProjects(file: string | undefined): { registry: ProjectRegistry; warning?: string } {
@@ -124,6 +130,13 @@ export function loadProjects(file: string | undefined): { registry: ProjectRegis
         throw new ConfigError(`TOUCHPOINT_PROJECTS: checkoutPattern of "${p.id}" is not a regular expression (${(err as Error).message})`, 'TP_ERR_PROJECTS_FILE');
       }
     }
+    if (p.routes) {
+      try {
+        compileRoutes(p.routes);
+      } catch (err) {
+        throw new ConfigError(`TOUCHPOINT_PROJECTS: routes of "${p.id}": ${(err as Error).message}`, 'TP_ERR_PROJECTS_FILE');
+      }
+    }
   }
   return { registry: createRegistry(projects) };
 }
@@ -132,11 +145,13 @@ function createRegistry(projects: Project[]): ProjectRegistry {
   const keys = new Map(projects.map((p) => [p.key, p]));
   const ids = new Map(projects.map((p) => [p.id, p]));
   const patterns = new Map(projects.map((p) => [p.id, new RegExp(p.checkoutPattern ?? DEFAULT_CHECKOUT_PATTERN, 'i')]));
+  const routes = new Map(projects.flatMap((p) => (p.routes?.length ? [[p.id, compileRoutes(p.routes)] as const] : [])));
   return {
     all: projects,
     byKey: (key) => keys.get(key),
     byId: (id) => ids.get(id),
     checkoutPage: (p) => patterns.get(p.id) ?? new RegExp(DEFAULT_CHECKOUT_PATTERN, 'i'),
+    routesOf: (p) => routes.get(p.id),
   };
 }
 

@@ -135,10 +135,12 @@ export type BeaconEvent =
 /** The JSON Schema (draft-07) of a beacon; each event type's schema is under `$defs[type]`. */
 export const beaconSchema = schema;
 
-/** 202 body: which events were dropped and why. */
+/** 202 body: which events were refused and why, and envelope fields left out of what was stored. */
 export interface PartialAcceptance {
   accepted: number;
   rejected: { index: number; reason: string }[];
+  /** e.g. a `customer` that is an email address: the events are stored without it. */
+  dropped?: { field: string; reason: string }[];
 }
 
 /** Every 4xx/5xx body the collector sends. */

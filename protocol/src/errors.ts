@@ -18,6 +18,7 @@ export const ERRORS = {
   TP_ERR_INVALID_JSON: { status: 400, message: 'The body is not valid JSON' },
   TP_ERR_INVALID_BEACON: { status: 400, message: 'The beacon does not match protocol v1' },
   TP_ERR_NO_VALID_EVENTS: { status: 400, message: 'No event in the beacon is valid' },
+  TP_ERR_PERSONAL_ID: { status: 400, message: 'An id is personal data' },
   TP_ERR_MISSING_KEY: { status: 401, message: 'Send the project key as ?key= or the X-Touchpoint-Key header' },
   TP_ERR_UNKNOWN_KEY: { status: 401, message: 'No project has this ingest key' },
   TP_ERR_ORIGIN_NOT_ALLOWED: { status: 403, message: 'This origin is not allowed for the project' },

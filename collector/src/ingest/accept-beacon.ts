@@ -8,6 +8,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Beacon, BeaconEvent, PartialAcceptance } from '@touchpoint/protocol';
 import { TouchpointError } from '@touchpoint/protocol/errors';
+import { personalIdReason, type PersonalIdReason } from '@touchpoint/protocol/privacy';
 import type { Project } from '../projects.ts';
 import type { RouteDeps } from '../routes/deps.ts';
 import { buildRecord } from './spool-record.ts';
@@ -17,6 +18,29 @@ export interface Acceptance {
   /** Events stored; 0 means nothing was written. */
   accepted: number;
   rejected: PartialAcceptance['rejected'];
+  /** Envelope fields left out of what was stored, and why. */
+  dropped: NonNullable<PartialAcceptance['dropped']>;
+}
+
+const PERSONAL: Record<PersonalIdReason, string> = {
+  email: 'an email address',
+  phone: 'a phone number',
+  card: 'a payment card number',
+  iban: 'an IBAN',
+  'national-id': 'a national id number',
+  jwt: 'a JWT',
+  secret: 'a secret',
+};
+const pseudonymous = 'ids must be pseudonymous: send a random or hashed id, and contact details only in identify';
+
+/**
+ * Ids are stored as sent, so one that is personal data itself is refused (fields.ts: `id`): a
+ * session as a whole beacon (400; the agent's are random), a beacon's customer by leaving it out
+ * of what is stored (the events are kept, the answer says so), an identify event on its own.
+ */
+export function personalIdProblem(id: string, field: string): string | undefined {
+  const why = personalIdReason(id);
+  return why && `${field} looks like ${PERSONAL[why]}; ${pseudonymous}`;
 }
 
 export type AcceptBeacon = (beacon: Beacon, project: Project, req: FastifyRequest) => Promise<Acceptance>;
@@ -31,18 +55,28 @@ export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'sig
   }
 
   return async (beacon, project, req) => {
+    const sessionProblem = personalIdProblem(beacon.session, 'session');
+    if (sessionProblem) throw new TouchpointError('TP_ERR_PERSONAL_ID', sessionProblem);
+    const dropped: Acceptance['dropped'] = [];
+    const customerProblem = beacon.customer === undefined ? undefined : personalIdProblem(beacon.customer, 'customer');
+    if (customerProblem) {
+      delete beacon.customer;
+      dropped.push({ field: 'customer', reason: customerProblem });
+    }
     const valid: BeaconEvent[] = [];
     const rejected: PartialAcceptance['rejected'] = [];
     for (let i = 0; i < beacon.events.length; i++) {
-      const reason = validator.event(beacon.events[i], beacon.sentAt);
-      if (reason === undefined) valid.push(beacon.events[i] as BeaconEvent);
+      const event = beacon.events[i];
+      const reason = validator.event(event, beacon.sentAt) ?? (event?.type === 'identify' ? personalIdProblem(event.customer, 'customer') : undefined);
+      if (reason === undefined) valid.push(event as BeaconEvent);
       else rejected.push({ index: i, reason });
     }
-    if (valid.length === 0) return { accepted: 0, rejected };
+    if (valid.length === 0) return { accepted: 0, rejected, dropped };
 
     const record = buildRecord(beacon, valid, {
       project: project.id,
       checkoutPage: projects.checkoutPage(project),
+      routes: projects.routesOf(project),
       receivedAt: Date.now(),
       client: parseUserAgent(req.headers['user-agent']),
       country: country(req),
@@ -52,7 +86,7 @@ export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'sig
     metrics.events.inc(valid.length);
     metrics.countAccepted(project.id, valid.length);
     if (rejected.length > 0) metrics.eventsRejected.inc(rejected.length);
-    return { accepted: valid.length, rejected };
+    return { accepted: valid.length, rejected, dropped };
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
 import type { Signal } from '@touchpoint/protocol/signals';
-import { scrubText as scrub } from '@touchpoint/protocol/privacy';
+import { normalizeRoute, scrubText, scrubUrl, type CompiledRoutes } from '@touchpoint/protocol/privacy';
 import { intakeValues } from '../storage/beacon-intake.ts';
 import type { ClientInfo } from './user-agent.ts';
 
@@ -14,6 +14,8 @@ export interface BeaconContext {
   project: string;
   /** Page URLs matching this are checkout pages: their errors and failed requests are signals. */
   checkoutPage: RegExp;
+  /** The project's own route patterns (projects file `routes`), which win over the heuristic. */
+  routes?: CompiledRoutes | undefined;
   receivedAt: number;
   client: ClientInfo;
   country: string;
@@ -30,14 +32,24 @@ export interface SpoolRecord {
 // Shared by every beacon without events of a family (most of them); frozen, so a push would throw.
 const NONE = Object.freeze([]) as never[];
 
+/**
+ * Every string field gets the treatment protocol/src/privacy/fields.ts gives it, before the
+ * spool: `url` fields scrubUrl, `text`, `selector`, `label` and `host` fields scrubText; the
+ * page's path becomes a route (normalizeRoute: ids, emails and tokens are `:id`), the dimension
+ * the rollups and dashboards group by, while the page URL kept for drill-down is scrubbed.
+ * Ids (`id`) were vetted by accept-beacon.ts; `contact-redis-only` fields (identify's email and
+ * language) ride only in the signal, to the outreach store. Event objects are scrubbed in
+ * place, so their signals carry the scrubbed values too.
+ */
 export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconContext): SpoolRecord {
   const { project, receivedAt, client, country } = ctx;
   // Whole milliseconds: the engine refuses a DateTime64 written with a fraction.
   const skew = Math.round(receivedAt - beacon.sentAt);
-  const pageUrl = scrub(beacon.page);
-  const { host, path } = splitUrl(pageUrl);
+  const pageUrl = scrubUrl(beacon.page);
+  const host = scrubText(splitUrl(pageUrl).host);
+  const path = normalizeRoute(beacon.page, ctx.routes);
   const session = beacon.session;
-  const customer = beacon.customer ? scrub(beacon.customer) : '';
+  const customer = beacon.customer ?? '';
   const onCheckoutPage = ctx.checkoutPage.test(path);
   const counts: Record<string, number> = {};
   let vitals: unknown[] = NONE, navigations: unknown[] = NONE, resources: unknown[] = NONE, errors: unknown[] = NONE;
@@ -50,38 +62,44 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
     const t = Math.round(e.at) + skew;
     let signal = false;
     switch (e.type) {
-      case 'vital':
+      case 'vital': {
+        const a = e.attribution;
+        if (a?.target !== undefined) a.target = scrubText(a.target);
+        if (a?.url !== undefined) a.url = scrubUrl(a.url);
         if (vitals === NONE) vitals = [];
-        vitals.push([t, e.name, e.value, e.rating ?? '', e.navigationType ?? '', e.attribution?.target ?? '', scrubOpt(e.attribution?.url), e.attribution?.phases ?? {}]);
+        vitals.push([t, e.name, e.value, e.rating ?? '', e.navigationType ?? '', a?.target ?? '', a?.url ?? '', a?.phases ?? {}]);
         signal = e.name === 'LCP' && customer !== '';
         break;
+      }
       case 'nav':
         if (navigations === NONE) navigations = [];
         navigations.push([t, e.dns, e.tcp, e.tls, e.ttfb, e.download, e.domInteractive, e.domComplete, e.load, e.transferSize ?? 0]);
         break;
       case 'resource':
+        e.host = scrubText(e.host);
         if (resources === NONE) resources = [];
         resources.push([t, e.host, e.count, e.bytes, e.p95]);
         break;
       case 'error':
-        e.message = scrub(e.message);
-        if (e.stack !== undefined) e.stack = scrub(e.stack);
-        if (e.source !== undefined) e.source = scrub(e.source);
+        e.message = scrubText(e.message);
+        if (e.stack !== undefined) e.stack = scrubText(e.stack);
+        if (e.source !== undefined) e.source = scrubUrl(e.source);
         if (errors === NONE) errors = [];
         errors.push([t, e.kind, e.message, e.stack ?? '', e.source ?? '', e.line ?? 0, e.col ?? 0]);
         signal = onCheckoutPage;
         break;
       case 'http':
-        e.url = scrub(e.url);
+        e.url = scrubUrl(e.url);
         if (requests === NONE) requests = [];
-        requests.push([t, e.method, e.url, splitUrl(e.url).host, e.status, e.duration]);
+        requests.push([t, e.method, e.url, scrubText(splitUrl(e.url).host), e.status, e.duration]);
         signal = onCheckoutPage;
         urgent ||= signal;
         break;
       case 'checkout':
-        if (e.reason !== undefined) e.reason = scrub(e.reason);
-        // Step names reach the funnel and the alerts' words: the shop writes them, scrub them too.
-        if (e.name !== undefined) e.name = scrub(e.name);
+        e.id = scrubText(e.id);
+        if (e.name !== undefined) e.name = scrubText(e.name);
+        if (e.reason !== undefined) e.reason = scrubText(e.reason);
+        if (e.orderId !== undefined) e.orderId = scrubText(e.orderId);
         if (checkouts === NONE) checkouts = [];
         checkouts.push([t, e.id, e.step, e.name ?? '', e.reason ?? '', e.value ?? 0, e.currency ?? '', e.orderId ?? '']);
         signal = true;
@@ -92,8 +110,9 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
         signal = true;
         break;
       case 'custom': {
+        e.name = scrubText(e.name);
         const props: Record<string, string> = {};
-        if (e.props) for (const k in e.props) props[k] = typeof e.props[k] === 'string' ? scrub(e.props[k]) : String(e.props[k]);
+        if (e.props) for (const k in e.props) props[scrubText(k)] = typeof e.props[k] === 'string' ? scrubText(e.props[k]) : String(e.props[k]);
         if (customEvents === NONE) customEvents = [];
         customEvents.push([t, e.name, props]);
         break;
@@ -142,10 +161,6 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
 const LONE_SURROGATE = /(?<=(?:^|[^\\])(?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
 export function replaceLoneSurrogates(json: string): string {
   return json.replace(LONE_SURROGATE, '\\ufffd');
-}
-
-function scrubOpt(s: string | undefined): string {
-  return s === undefined ? '' : scrub(s);
 }
 
 /** Host and path without URL parsing: the schema already guarantees `http(s)://`. */

@@ -60,6 +60,7 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
             properties: {
               accepted: { type: 'integer' },
               rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, reason: { type: 'string' } } } },
+              dropped: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } } },
             },
           },
           ...errorResponses,
@@ -75,14 +76,14 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
       const encoding = req.headers['content-encoding'];
       const parsed = parseJson(decodeBody(req.body, typeof encoding === 'string' ? encoding : undefined, { maxBytes: MAX_BODY_BYTES, tooLarge: 'TP_ERR_BEACON_TOO_LARGE' }));
       if (!validator.beacon(parsed)) throw new TouchpointError('TP_ERR_INVALID_BEACON', validator.beaconError());
-      const { accepted: stored, rejected } = await accept(parsed, project, req);
+      const { accepted: stored, rejected, dropped } = await accept(parsed, project, req);
       if (stored === 0) throw noValidEvents(rejected);
-      if (rejected.length === 0) {
+      if (rejected.length === 0 && dropped.length === 0) {
         accepted.inc();
         return reply.code(204).send();
       }
       partial.inc();
-      return reply.code(202).send({ accepted: stored, rejected } satisfies PartialAcceptance);
+      return reply.code(202).send({ accepted: stored, rejected, ...(dropped.length ? { dropped } : {}) } satisfies PartialAcceptance);
     },
   );
 

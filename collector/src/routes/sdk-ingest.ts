@@ -140,11 +140,21 @@ export function sdkIngest(app: FastifyInstance, deps: RouteDeps, receiverOf: (ur
         if (validator.beacon(b)) valid.push(b);
         else refuse('beacon', validator.beaconError(), events);
       }
-      const results = await Promise.all(valid.map((b) => accept(b, project, req)));
+      const results = await Promise.all(
+        valid.map((b) =>
+          accept(b, project, req).catch((err: unknown) => {
+            // A session id that is personal data refuses that beacon, not the whole payload.
+            if (!(err instanceof TouchpointError) || err.code !== 'TP_ERR_PERSONAL_ID') throw err;
+            refuse('beacon', err.message, b.events.length);
+            return { accepted: 0, rejected: [], dropped: [] };
+          }),
+        ),
+      );
       let accepted = 0;
       results.forEach((r, i) => {
         accepted += r.accepted;
         for (const x of r.rejected) refuse(valid[i]?.events[x.index]?.type ?? 'event', x.reason);
+        for (const d of r.dropped) refuse(d.field, d.reason, 0);
       });
 
       const name = receiver.name;

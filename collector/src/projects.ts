@@ -27,6 +27,13 @@ export interface Project {
   checkoutSteps?: string[];
   /** Language of this project's marketer alerts (`de`, `fr`…); default TOUCHPOINT_ALERT_LANGUAGE. */
   alertLanguage?: string;
+  /** Every beacon of this project is test traffic (a staging shop): stored, but no rule reaches a person for it. */
+  testTraffic?: boolean;
+  /**
+   * Pseudonymous customer ids that test traffic may still contact (a QA account trying the
+   * rescue end to end); marketers and SREs are never alerted for test traffic.
+   */
+  testRecipients?: string[];
 }
 
 /**
@@ -78,6 +85,8 @@ const fileSchema = {
             items: { type: 'string', minLength: 1, maxLength: 64, not: { enum: ['start', 'complete'] } },
           },
           alertLanguage: { type: 'string', pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$' },
+          testTraffic: { type: 'boolean' },
+          testRecipients: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 128 } },
         },
       },
     },

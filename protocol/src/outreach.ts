@@ -14,6 +14,14 @@ export type OutreachReason = (typeof OUTREACH_REASONS)[number];
 /** Marketer alerts add the project-wide rate alert. */
 export type MarketerReason = OutreachReason | 'checkout_error_rate';
 
+/**
+ * Why a customer was not contacted (`skipReason` of a `skipped` outreach log entry): no consent,
+ * on a suppression list, contacted recently (cooldown), completed a checkout meanwhile, no way to
+ * reach them, or the incident came from test traffic (a load test, the agent's test mode).
+ */
+export const SKIP_REASONS = ['no_consent', 'suppressed', 'cooldown', 'completed', 'no_channel', 'test_traffic'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
 /** Customers get email and the outreach webhook; alerts also go to Slack and Teams. */
 export const CHANNEL_NAMES = ['email', 'webhook', 'slack', 'teams'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

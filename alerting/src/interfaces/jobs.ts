@@ -19,6 +19,8 @@ export interface IncidentJob {
   at: number;
   /** When the triggering beacon was acknowledged (or the timer was due): time-to-outreach starts here. */
   startedAt: number;
+  /** Test traffic (Signal.synthetic): what marked it. Nobody is alerted; only test recipients are contacted. */
+  synthetic?: string;
 }
 
 /** A checkout that must see progress before `dueAt`; `seq` is its step count when scheduled. */

@@ -3,6 +3,7 @@ import { MAX_BODY_BYTES, type BeaconEvent, type PartialAcceptance } from '@touch
 import { TouchpointError } from '@touchpoint/protocol/errors';
 import { RateLimiter } from '../lib/rate-limiter.ts';
 import { buildRecord } from '../ingest/spool-record.ts';
+import { LOAD_TEST_HEADER, syntheticTag } from '../ingest/synthetic.ts';
 import { parseUserAgent } from '../ingest/user-agent.ts';
 import { originAllowed, type Project } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
@@ -96,6 +97,7 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
         receivedAt: Date.now(),
         client: parseUserAgent(req.headers['user-agent']),
         country: country(req),
+        synthetic: syntheticTag(req.headers[LOAD_TEST_HEADER], beacon, valid, project),
       });
       const segment = await spool.append(record.row, record.signals);
       if (record.signals.length > 0) signals.push(segment, record.signals, record.urgent);

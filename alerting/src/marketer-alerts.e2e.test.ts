@@ -58,6 +58,8 @@ beforeAll(async () => {
       // One message per customer per cooldown: make it short, so only suppression can stop a second one.
       TOUCHPOINT_OUTREACH_COOLDOWN: '1ms',
       TOUCHPOINT_SRE_INTERVAL: '1h',
+      // One message per alert, at once: grouping has its own tests (workers/alert-groups.test.ts).
+      TOUCHPOINT_ALERT_GROUPING: 'off',
     }),
     outreachLog: createOutreachLog(tp.storage),
     rollups: createRollupReader(tp.storage),

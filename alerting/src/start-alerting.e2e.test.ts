@@ -33,7 +33,7 @@ beforeAll(async () => {
   tp = await startTouchpoint(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, TOUCHPOINT_ADMIN_TOKEN: 'test-admin-token', TOUCHPOINT_ROLES: 'collector', LOG_LEVEL: 'warn' }));
   alerting = await startAlerting({
     redisUrl: tp.redisUrl,
-    config: loadAlertingConfig({ TOUCHPOINT_SMTP_URL: smtp.url, TOUCHPOINT_OUTREACH_WEBHOOK: `${hooks.url}/outreach`, TOUCHPOINT_ALERT_WEBHOOK: `${hooks.url}/alerts` }),
+    config: loadAlertingConfig({ TOUCHPOINT_SMTP_URL: smtp.url, TOUCHPOINT_OUTREACH_WEBHOOK: `${hooks.url}/outreach`, TOUCHPOINT_ALERT_WEBHOOK: `${hooks.url}/alerts`, TOUCHPOINT_ALERT_GROUPING: 'off' }),
     outreachLog: createOutreachLog(tp.storage),
     rollups: createRollupReader(tp.storage),
     registry: new Registry(),

@@ -37,8 +37,13 @@ export interface DeliveryJob {
   audience: Audience;
   channel: ChannelName;
   project: string;
-  /** `digest`: the marketer alert emails of a project held back by TOUCHPOINT_ALERT_DIGEST, sent as one. */
-  reason: MarketerReason | 'sre' | 'digest';
+  /**
+   * `digest`: the marketer alert emails of a project held back by TOUCHPOINT_ALERT_DIGEST, sent
+   * as one; `group`: one message of an alert group (store/alert-groups.ts), named by `group`.
+   */
+  reason: MarketerReason | 'sre' | 'digest' | 'group';
+  /** For `group` deliveries: the group (its key) and which of its flushes this is. */
+  group?: { key: string; created: number; seq: number };
   incident: string;
   customer?: string;
   checkout?: string;

@@ -119,10 +119,10 @@ describe('k6-tagged traffic with consented customers', () => {
     await waitFor('the four test incidents', async () => (await counted('touchpoint_test_traffic_incidents_total', { outcome: 'skipped' })) === 4, 20_000, 100);
     const log = createOutreachLog(tp.storage);
     const report = await waitFor('the skips in the outreach log', async () => {
-      const r = await log.list({ project: 'demo', from: Date.now() - 3_600_000, to: Date.now() + 60_000, limit: 100 });
-      return r.incidents.length === 4 && r;
+      const r = await log.list({ project: 'demo', from: Date.now() - 3_600_000, to: Date.now() + 60_000, limit: 100, readDelayMs: 60_000 });
+      return r.contacts.length === 4 && r;
     }, 15_000, 200);
-    expect(report.incidents.map((i) => [i.customer, i.status, i.skipReason]).sort()).toEqual(customers.map((c) => [c, 'skipped', 'test_traffic']));
+    expect(report.contacts.map((i) => [i.customer, i.decision, i.skipReason]).sort()).toEqual(customers.map((c) => [c, 'skipped', 'test_traffic']));
     // Anything queued would have gone by now (deliveries take milliseconds here): give it a second more.
     await sleep(1500);
     expect(smtp.attempts).toBe(0);

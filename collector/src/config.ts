@@ -18,6 +18,13 @@ export interface CollectorConfig {
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
   /** TOUCHPOINT_RATE_LIMIT (1000): beacons per second per project and client address, bursts of twice that; 0 turns it off (load tests from one address). */
   rateLimitPerSecond: number;
+  /**
+   * TOUCHPOINT_CAME_BACK_DELAY_MS (60000): in the outreach report a contacted customer "came
+   * back" only by completing a checkout that started at least this long after the message was
+   * handed to its channel (CameBackRule in @touchpoint/protocol/outreach): a purchase seconds
+   * after the email is the checkout they were already in, not an answer to it.
+   */
+  cameBackDelayMs: number;
   spool: SpoolConfig;
 }
 
@@ -44,6 +51,7 @@ export function loadCollectorConfig(env: Env): CollectorConfig {
     countryHeader: header(env, 'TOUCHPOINT_COUNTRY_HEADER'),
     trustProxy: trustProxy(env.TOUCHPOINT_TRUST_PROXY),
     rateLimitPerSecond: int(env, 'TOUCHPOINT_RATE_LIMIT', 1000, 0, 10_000_000),
+    cameBackDelayMs: int(env, 'TOUCHPOINT_CAME_BACK_DELAY_MS', 60_000, 0, 86_400_000),
     spool: {
       maxBytes: int(env, 'TOUCHPOINT_SPOOL_MAX_BYTES', 1024 ** 3, 4096, Number.MAX_SAFE_INTEGER),
       flushIntervalMs: int(env, 'TOUCHPOINT_FLUSH_INTERVAL_MS', 1000, 10, 60_000),

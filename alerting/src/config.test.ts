@@ -111,3 +111,13 @@ it('says what to fix', () => {
   expect(() => loadAlertingConfig({ TOUCHPOINT_SRE_RULES: '[{"id":"x","kind":"timing","above":1}]' })).toThrow(/metric/);
   expect(() => loadAlertingConfig({ TOUCHPOINT_STUCK_AFTER: 'forever' })).toThrow(/TOUCHPOINT_STUCK_AFTER/);
 });
+
+it('groups alerts by default, as documented, and can be told otherwise', () => {
+  expect(loadAlertingConfig({}).alertGrouping).toEqual({ waitMs: 30_000, intervalMs: 300_000, repeatMs: 4 * 3_600_000 });
+  expect(loadAlertingConfig({ TOUCHPOINT_ALERT_GROUPING: 'off' }).alertGrouping).toBeUndefined();
+  expect(loadAlertingConfig({ TOUCHPOINT_ALERT_GROUP_WAIT: '10s', TOUCHPOINT_ALERT_GROUP_INTERVAL: '2m', TOUCHPOINT_ALERT_REPEAT_INTERVAL: '1h' }).alertGrouping).toEqual({ waitMs: 10_000, intervalMs: 120_000, repeatMs: 3_600_000 });
+  expect(() => loadAlertingConfig({ TOUCHPOINT_ALERT_GROUPING: 'yes' })).toThrow(/TOUCHPOINT_ALERT_GROUPING="yes" must be on or off/);
+  expect(() => loadAlertingConfig({ TOUCHPOINT_ALERT_GROUP_INTERVAL: '10ms' })).toThrow(/TOUCHPOINT_ALERT_GROUP_INTERVAL must be at least 1s/);
+  expect(() => loadAlertingConfig({ TOUCHPOINT_ALERT_REPEAT_INTERVAL: '1m' })).toThrow(/REPEAT_INTERVAL must be at least TOUCHPOINT_ALERT_GROUP_INTERVAL/);
+  expect(() => loadAlertingConfig({ TOUCHPOINT_ALERT_GROUP_WAIT: 'soon' })).toThrow(/TOUCHPOINT_ALERT_GROUP_WAIT="soon" is not a duration/);
+});

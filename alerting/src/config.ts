@@ -99,6 +99,22 @@ export interface AlertingConfig {
    * Webhooks, Slack and Teams still get every alert.
    */
   alertDigestMs?: number;
+  /**
+   * Alert grouping, as Alertmanager's group_wait / group_interval / repeat_interval, for every
+   * marketer and SRE channel: alerts of one project and rule (marketer: failed checkouts, stuck
+   * checkouts, the rate alert; SRE: one rule, i.e. one metric, over every page) gather in a group
+   * per channel; each message lists the group's new alerts, and a closing message says when it
+   * is over. With the defaults a channel gets at most one message per group in the first
+   * 30 seconds of an incident and one per group every 5 minutes after that: at most three a minute
+   * for a marketer channel even when failed checkouts, stuck checkouts and the rate alert all fire
+   * at once, one per metric for SREs. Marketer email with TOUCHPOINT_ALERT_DIGEST goes by the digest.
+   * - TOUCHPOINT_ALERT_GROUPING (default `on`; `off`: every alert on its own, at once)
+   * - TOUCHPOINT_ALERT_GROUP_WAIT (default 30s): a new group's first message waits this long for more alerts
+   * - TOUCHPOINT_ALERT_GROUP_INTERVAL (default 5m): least time between two messages of a group;
+   *   a marketer group with nothing new for this long is over
+   * - TOUCHPOINT_ALERT_REPEAT_INTERVAL (default 4h): SRE series still firing are told again after this
+   */
+  alertGrouping?: { waitMs: number; intervalMs: number; repeatMs: number };
   /** TOUCHPOINT_ALERT_SLACK_WEBHOOK (default unset): a Slack incoming-webhook URL for marketer alerts (channels/slack.ts). */
   alertSlackWebhook?: string;
   /** TOUCHPOINT_ALERT_TEAMS_WEBHOOK (default unset): a Microsoft Teams incoming-webhook (or Workflows) URL for marketer alerts (channels/teams.ts). */
@@ -213,6 +229,18 @@ export function loadAlertingConfig(env: Env): AlertingConfig {
     throw new ConfigError(`TOUCHPOINT_ALERT_LANGUAGE="${cfg.alertLanguage}" must be one of ${ALERT_COPY_LANGUAGES.join(', ')}`);
   }
   if (opt(env, 'TOUCHPOINT_ALERT_DIGEST')) cfg.alertDigestMs = dur(env, 'TOUCHPOINT_ALERT_DIGEST', '0');
+  const grouping = opt(env, 'TOUCHPOINT_ALERT_GROUPING') ?? 'on';
+  if (grouping !== 'on' && grouping !== 'off') throw new ConfigError(`TOUCHPOINT_ALERT_GROUPING="${grouping}" must be on or off`);
+  if (grouping === 'on') {
+    const g = {
+      waitMs: dur(env, 'TOUCHPOINT_ALERT_GROUP_WAIT', '30s'),
+      intervalMs: dur(env, 'TOUCHPOINT_ALERT_GROUP_INTERVAL', '5m'),
+      repeatMs: dur(env, 'TOUCHPOINT_ALERT_REPEAT_INTERVAL', '4h'),
+    };
+    if (g.intervalMs < 1000) throw new ConfigError('TOUCHPOINT_ALERT_GROUP_INTERVAL must be at least 1s: it is the least time between two messages of a group');
+    if (g.repeatMs < g.intervalMs) throw new ConfigError('TOUCHPOINT_ALERT_REPEAT_INTERVAL must be at least TOUCHPOINT_ALERT_GROUP_INTERVAL');
+    cfg.alertGrouping = g;
+  }
   for (const [key, target] of [['alertSlackWebhook', 'alertSlack'], ['alertTeamsWebhook', 'alertTeams'], ['sreSlackWebhook', 'sreSlack'], ['sreTeamsWebhook', 'sreTeams']] as const) {
     const hook = url(env, WEBHOOK_TARGETS[target]);
     if (hook) cfg[key] = hook;

@@ -58,6 +58,8 @@ beforeAll(async () => {
       // One message per customer per cooldown: make it short, so only suppression can stop a second one.
       TOUCHPOINT_OUTREACH_COOLDOWN: '1ms',
       TOUCHPOINT_SRE_INTERVAL: '1h',
+      // One message per alert, at once: grouping has its own tests (workers/alert-groups.test.ts).
+      TOUCHPOINT_ALERT_GROUPING: 'off',
     }),
     outreachLog: createOutreachLog(tp.storage),
     rollups: createRollupReader(tp.storage),
@@ -243,9 +245,9 @@ describe('unsubscribe', () => {
     expect(mailsTo('kim@example.com')).toHaveLength(before);
     const log = createOutreachLog(tp.storage);
     const report = await waitFor('the skip in the outreach log', async () => {
-      const r = await log.list({ project: 'demo', from: Date.now() - 3_600_000, to: Date.now() + 60_000, limit: 100 });
-      return r.incidents.some((i) => i.checkout === 'co-100') && r;
+      const r = await log.list({ project: 'demo', from: Date.now() - 3_600_000, to: Date.now() + 60_000, limit: 100, readDelayMs: 60_000 });
+      return r.contacts.some((i) => i.checkout === 'co-100') && r;
     }, 15_000, 200);
-    expect(report.incidents.filter((i) => i.checkout === 'co-100')).toMatchObject([{ status: 'skipped', skipReason: 'suppressed' }]);
+    expect(report.contacts.filter((i) => i.checkout === 'co-100')).toMatchObject([{ decision: 'skipped', skipReason: 'suppressed' }]);
   });
 });

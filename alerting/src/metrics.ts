@@ -44,6 +44,12 @@ export function createAlertingMetrics(registry: Registry) {
       labelNames: ['audience', 'channel'] as const,
       registers: [registry],
     }),
+    testTraffic: new Counter({
+      name: 'touchpoint_test_traffic_incidents_total',
+      help: 'Incidents raised by test traffic (load tests, the agent test mode, test projects): nobody alerted; only test recipients contacted',
+      labelNames: ['reason', 'outcome'] as const,
+      registers: [registry],
+    }),
     signals: new Counter({
       name: 'touchpoint_signals_processed_total',
       help: 'Signals evaluated by the rescue rules',

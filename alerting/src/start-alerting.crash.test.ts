@@ -29,6 +29,7 @@ function startWorker(): Promise<ChildProcess> {
       TOUCHPOINT_SMTP_URL: smtp.url,
       TOUCHPOINT_OUTREACH_WEBHOOK: `${hooks.url}/outreach`,
       TOUCHPOINT_ALERT_WEBHOOK: `${hooks.url}/alerts`,
+      TOUCHPOINT_ALERT_GROUPING: 'off',
       // A killed worker's job is taken over once its lock lapses: keep that short for the test.
       TOUCHPOINT_WORKER_LOCK: '1s',
       TOUCHPOINT_DELIVERY_BACKOFF: '100ms',

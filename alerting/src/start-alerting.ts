@@ -21,6 +21,7 @@ import { createAlertingMetrics } from './metrics.ts';
 import { createAlertingQueues } from './queues/alerting-queues.ts';
 import { DELIVERIES_QUEUE, INCIDENTS_QUEUE, JOB, SRE_QUEUE } from './queues/names.ts';
 import { AlertDigest } from './store/alert-digest.ts';
+import { AlertGroups } from './store/alert-groups.ts';
 import { CheckoutStateStore } from './store/checkout-state.ts';
 import { storeKeys } from './store/keys.ts';
 import { OutreachStore } from './store/outreach-store.ts';
@@ -89,6 +90,7 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
     webhook: createWebhookChannel({ timeoutMs: config.channelTimeoutMs }),
     unsubscribe,
     ...(config.alertDigestMs ? { digest: new AlertDigest(storeRedis, keys, config.alertDigestMs) } : {}),
+    ...(config.alertGrouping ? { groups: new AlertGroups(storeRedis, keys, config.alertGrouping) } : {}),
     project: (id) => list().find((p) => p.id === id) ?? { id },
     projects: list,
     now: deps.now ?? Date.now,

@@ -22,6 +22,13 @@ export interface CollectorConfig {
   maxConnectionsPerClient: number;
   /** TOUCHPOINT_METRICS_TOKEN (unset = /metrics open): when set, GET /metrics needs `Authorization: Bearer <it>`, for deployments that expose the port. */
   metricsToken: string | undefined;
+  /**
+   * TOUCHPOINT_CAME_BACK_DELAY_MS (60000): in the outreach report a contacted customer "came
+   * back" only by completing a checkout that started at least this long after the message was
+   * handed to its channel (CameBackRule in @touchpoint/protocol/outreach): a purchase seconds
+   * after the email is the checkout they were already in, not an answer to it.
+   */
+  cameBackDelayMs: number;
   spool: SpoolConfig;
 }
 
@@ -49,6 +56,7 @@ export function loadCollectorConfig(env: Env): CollectorConfig {
     rateLimitPerSecond: int(env, 'TOUCHPOINT_RATE_LIMIT', 1000, 0, 10_000_000),
     maxConnectionsPerClient: int(env, 'TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT', 512, 0, 1_000_000),
     metricsToken: secret(env, 'TOUCHPOINT_METRICS_TOKEN'),
+    cameBackDelayMs: int(env, 'TOUCHPOINT_CAME_BACK_DELAY_MS', 60_000, 0, 86_400_000),
     spool: {
       maxBytes: int(env, 'TOUCHPOINT_SPOOL_MAX_BYTES', 1024 ** 3, 4096, Number.MAX_SAFE_INTEGER),
       flushIntervalMs: int(env, 'TOUCHPOINT_FLUSH_INTERVAL_MS', 1000, 10, 60_000),

@@ -30,6 +30,13 @@ export interface Project {
   alertLanguage?: string;
   /** Route patterns (`/account/:id/orders`, `/help/*`) that name this shop's pages in the dashboards, winning over the automatic `:id` placeholders (protocol/src/privacy/route-path.ts). */
   routes?: string[];
+  /** Every beacon of this project is test traffic (a staging shop): stored, but no rule reaches a person for it. */
+  testTraffic?: boolean;
+  /**
+   * Pseudonymous customer ids that test traffic may still contact (a QA account trying the
+   * rescue end to end); marketers and SREs are never alerted for test traffic.
+   */
+  testRecipients?: string[];
 }
 
 /**
@@ -82,6 +89,8 @@ const fileSchema = {
           },
           alertLanguage: { type: 'string', pattern: '^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$' },
           routes: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 200 } },
+          testTraffic: { type: 'boolean' },
+          testRecipients: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 128 } },
         },
       },
     },

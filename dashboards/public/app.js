@@ -60,16 +60,13 @@ async function render() {
   if (fixed) rangeSel.append(h('option', { value: 'fixed', disabled: true }, 'the link’s window'));
   rangeSel.value = fixed ? 'fixed' : (s.params.get('range') ?? '24h');
   for (const a of top.querySelectorAll('nav a')) a.classList.toggle('on', a.getAttribute('data-view') === s.view);
-  if (s.view === 'sre') {
-    if (live.dataset.project !== project) {
-      stopLive?.();
-      live.dataset.project = project;
-      stopLive = startLiveStrip(live, project, token.get() ?? '');
-    }
-    live.hidden = false;
-  } else {
-    live.hidden = true;
+  // The live strip on both views: open checkouts matter to marketers as much as beacons to SREs.
+  if (live.dataset.project !== project) {
+    stopLive?.();
+    live.dataset.project = project;
+    stopLive = startLiveStrip(live, project, token.get() ?? '');
   }
+  live.hidden = false;
   main.setAttribute('aria-busy', 'true');
   try {
     const view = s.view === 'marketer' ? renderMarketer : renderSre;

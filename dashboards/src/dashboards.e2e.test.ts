@@ -160,7 +160,7 @@ describe('dashboards in Chromium', () => {
     expect(page.url()).toContain('#marketer?');
     expect(page.url()).toContain('range=1h');
     expect(await page.inputValue('#range')).toBe('1h');
-    expect(await page.isVisible('#live')).toBe(false); // the live strip belongs to the SRE view
+    expect(await page.isVisible('#live')).toBe(true); // the live strip is on both views
     const w = await viewWindow('marketer');
     const f = await api<{ started: number; completed: number; failed: number; stuck: number; steps: { step: string; checkouts: number }[]; revenue: { currency: string; atRisk: number }[] }>(`funnel?${w}`);
     expect(f).toMatchObject({ started: 3, completed: 1, failed: 1, stuck: 1 });
@@ -196,5 +196,108 @@ describe('dashboards in Chromium', () => {
     expect(await page.locator('section[data-view=marketer]').getAttribute('data-to')).toBe(state.get('to'));
     expect(await page.inputValue('#range')).toBe('fixed'); // the picker says it is the link's window
     await page.screenshot({ path: join(ARTIFACTS, 'dashboards-marketer-checkout.png'), fullPage: true });
+  });
+
+  describe('the marketer view in words', () => {
+    const outreachApi = (q = '') => api<{ contacts: { customer: string; checkout?: string }[]; matched: number; nextCursor: string | null; trend: { day: number; contacted: number }[] }>(`outreach?${q}`);
+    const rows = () => page.locator('[data-testid=outreach] tbody tr');
+
+    beforeAll(async () => {
+      const log = createOutreachLog(server.tp.storage);
+      // One contact on two channels, and one skipped as test traffic: one row each, in words.
+      await log.record({ project: 'demo', incident: 'inc-d', customer: 'cust-d', reason: 'checkout_stuck', channel: 'email', status: 'sent', checkout: 'e2e-d', at: at(700), timeToOutreachMs: 250 });
+      await log.record({ project: 'demo', incident: 'inc-d', customer: 'cust-d', reason: 'checkout_stuck', channel: 'webhook', status: 'sent', checkout: 'e2e-d', at: at(690), timeToOutreachMs: 260 });
+      await log.record({ project: 'demo', incident: 'inc-t', customer: 'k6-c-run-1', reason: 'checkout_error', channel: 'none', status: 'skipped', skipReason: 'test_traffic', checkout: 'e2e-t', at: at(800) });
+      // Thirty more, so the list has a second page.
+      for (let i = 0; i < 30; i++) {
+        await log.record({ project: 'demo', incident: `inc-p-${i}`, customer: `cust-p-${i}`, reason: 'checkout_error', channel: 'none', status: 'skipped', skipReason: 'no_consent', checkout: `e2e-p-${i}`, at: at(60_000 + i * 1000) });
+      }
+      // From the previous test's checkout link back to the plain view, rendered anew (no focus panel).
+      await page.goto(`${server.url}/dashboards/#marketer?project=demo&range=1h`);
+      await page.waitForFunction(() => !document.querySelector('[data-testid=focus]') && document.querySelector('[data-testid=outreach]')?.textContent?.includes('cust-d'));
+    });
+
+    it('shows the live strip, and every reason and decision in words, never as a code', async () => {
+      expect(await page.isVisible('#live')).toBe(true);
+      await page.waitForFunction(() => document.querySelector('[data-live=status]')?.textContent?.startsWith('live'), null, { timeout: 5_000 });
+      const text = (await page.locator('section[data-view=marketer] [data-testid=outreach]').textContent()) ?? '';
+      for (const code of ['checkout_error', 'checkout_stuck', 'no_consent', 'test_traffic', 'skipped']) expect(text, code).not.toContain(code);
+      expect(await rows().filter({ hasText: 'cust-c' }).textContent()).toContain('Held back on purpose (holdout group)');
+      expect(text).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+      const d = await rows().filter({ hasText: 'cust-d' }).allTextContents();
+      expect(d).toHaveLength(1); // one row per contact, not one per channel
+      expect(d[0]).toContain('Checkout stuck');
+      expect(d[0]).toContain('Contacted by email and the outreach webhook');
+      expect(await rows().filter({ hasText: 'k6-c-run-1' }).textContent()).toContain('Not contacted: test traffic (a load test or test mode)');
+      expect(await page.locator('[data-testid=came-back-rule]').textContent()).toMatch(/started at least 1 min after the message was sent.*within 24 h/);
+    });
+
+    it('pages through every contact the API lists, and says how many there are', async () => {
+      const w = await viewWindow('marketer');
+      const firstPage = await outreachApi(`${w}&limit=25`);
+      expect(firstPage.matched).toBe(34); // cust-b, cust-c, cust-d, the load test's and thirty more
+      expect(await rows().count()).toBe(25);
+      expect(await page.locator('[data-testid=outreach-count]').textContent()).toBe('25 of 34 contacts');
+      await page.click('[data-testid=more]');
+      await expect.poll(() => rows().count()).toBe(34);
+      expect(await page.isVisible('[data-testid=more]')).toBe(false);
+      expect(await page.locator('[data-testid=outreach-count]').textContent()).toBe('34 of 34 contacts');
+      // The same contacts, in the API's order.
+      const all = await outreachApi(`${w}&limit=100`);
+      const shown = await page.locator('[data-testid=outreach] tbody tr td:nth-child(2)').allTextContents();
+      expect(shown).toEqual(all.contacts.map((c) => c.customer));
+    });
+
+    it('searches by customer or checkout, kept in the URL', async () => {
+      await page.fill('[data-testid=outreach-search] input[name=q]', 'CUST-P-1');
+      await page.press('[data-testid=outreach-search] input[name=q]', 'Enter');
+      await page.waitForFunction(() => location.hash.includes('q=CUST-P-1'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=outreach] tbody tr').length === 11);
+      const w = await viewWindow('marketer');
+      const found = await outreachApi(`${w}&q=CUST-P-1`);
+      expect(found.matched).toBe(11); // cust-p-1 and cust-p-10 … 19
+      expect((await page.locator('[data-testid=outreach] tbody tr td:nth-child(2)').allTextContents()).sort()).toEqual(found.contacts.map((c) => c.customer).sort());
+      expect(await page.locator('[data-testid=outreach-count]').textContent()).toBe('11 of 11 contacts matching “CUST-P-1”');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('q'); // the search box keeps the focus
+      await page.click('[data-testid=outreach-search] a');
+      await page.waitForFunction(() => !location.hash.includes('q='));
+      await expect.poll(() => rows().count()).toBe(25);
+    });
+
+    it('shows the trend per day the API gives', async () => {
+      const w = await viewWindow('marketer');
+      const o = await outreachApi(w);
+      const days = await page.locator('[data-testid=trend] tbody tr').allTextContents();
+      expect(days).toHaveLength(o.trend.length);
+      const last = o.trend[o.trend.length - 1]!;
+      expect(days[days.length - 1]).toContain(new Date(last.day).toISOString().slice(0, 10));
+      expect(await page.locator('[data-testid=trend] tbody tr').last().locator('td').nth(1).textContent()).toBe(String(last.contacted));
+    });
+
+    it('reaches every failed, stuck and contacted checkout by keyboard alone, and Enter opens it', async () => {
+      await page.click('[data-testid=more]');
+      await expect.poll(() => rows().count()).toBe(34);
+      const expected = new Set([
+        ...(await page.locator('[data-testid=problems] tbody tr td:last-child').allTextContents()),
+        ...(await page.locator('[data-testid=outreach] tbody tr td:last-child').allTextContents()),
+      ]);
+      await page.focus('#range');
+      const reached = new Set<string>();
+      for (let i = 0; i < 150 && reached.size < expected.size; i++) {
+        await page.keyboard.press('Tab');
+        const link = await page.evaluate(() => {
+          const el = document.activeElement;
+          return el instanceof HTMLAnchorElement && el.closest('[data-testid=outreach], [data-testid=problems]') ? el.textContent : null;
+        });
+        if (link) reached.add(link);
+      }
+      expect([...expected].filter((c) => !reached.has(c))).toEqual([]);
+      // Enter on the focused contact's link opens that checkout's story.
+      const focused = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`[data-testid=focus][data-checkout="${focused}"], [data-testid=focus]:has-text("No checkout ${focused}")`);
+      expect(decodeURIComponent(page.url())).toContain(`checkout=${focused}`);
+      await page.screenshot({ path: join(ARTIFACTS, 'dashboards-marketer-outreach.png'), fullPage: true });
+    });
   });
 });

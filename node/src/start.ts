@@ -188,5 +188,6 @@ function toProjectAlerting(p: Project): ProjectAlerting {
   if (p.quietHours) out.quietHours = p.quietHours;
   if (p.suppression) out.suppression = p.suppression;
   if (p.alertLanguage) out.alertLanguage = p.alertLanguage;
+  if (p.testRecipients) out.testRecipients = p.testRecipients;
   return out;
 }

@@ -35,6 +35,8 @@ export interface Beacon {
   /** The browser's clock when the beacon left: the collector corrects event times by it. */
   sentAt: number;
   connection?: ConnectionType;
+  /** Test traffic (the agent's `init({ test: true })`, a synthetic monitor): no rule contacts anyone for it. */
+  test?: boolean;
   events: BeaconEvent[];
 }
 

@@ -14,6 +14,14 @@ export type OutreachReason = (typeof OUTREACH_REASONS)[number];
 /** Marketer alerts add the project-wide rate alert. */
 export type MarketerReason = OutreachReason | 'checkout_error_rate';
 
+/**
+ * Why a customer was not contacted (`skipReason` of a `skipped` outreach log entry): no consent,
+ * on a suppression list, contacted recently (cooldown), completed a checkout meanwhile, no way to
+ * reach them, or the incident came from test traffic (a load test, the agent's test mode).
+ */
+export const SKIP_REASONS = ['no_consent', 'suppressed', 'cooldown', 'completed', 'no_channel', 'test_traffic'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
 /** Customers get email and the outreach webhook; alerts also go to Slack and Teams. */
 export const CHANNEL_NAMES = ['email', 'webhook', 'slack', 'teams'] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
@@ -46,14 +54,52 @@ const entryProps = {
 export const OutreachEntry = Type.Object(entryProps);
 export type OutreachEntry = Static<typeof OutreachEntry>;
 
-export const OutreachIncident = Type.Object({
-  ...entryProps,
-  /** Did the customer complete a checkout within 24 h after `at`? */
-  completedAfter: Type.Boolean(),
-  completedAt: Type.Optional(Type.Integer()),
-  holdout: Type.Boolean(),
+/**
+ * "Came back": the customer completed a checkout that started at least `readDelayMs` after the
+ * message was handed to its channel (for the holdout and skipped customers: after the decision),
+ * and completed within `withinMs`. A purchase a second after the email is the checkout the
+ * customer was already in, not an answer to the message; only a checkout begun once the message
+ * could have been read counts. `readDelayMs` is TOUCHPOINT_CAME_BACK_DELAY_MS (collector).
+ */
+export const CAME_BACK_WITHIN_MS = 24 * 3_600_000;
+export const CameBackRule = Type.Object({
+  readDelayMs: Type.Integer(),
+  withinMs: Type.Integer(),
 });
-export type OutreachIncident = Static<typeof OutreachIncident>;
+export type CameBackRule = Static<typeof CameBackRule>;
+
+/** What was decided on one channel of a contact (the outreach log's rows). */
+export const OutreachChannelDecision = Type.Object({
+  channel: Type.Enum([...CHANNEL_NAMES, 'none']),
+  status: Type.Enum(['sent', 'holdout', 'skipped']),
+  skipReason: Type.Optional(Type.String()),
+  at: Type.Integer(),
+  timeToOutreachMs: Type.Optional(Type.Integer()),
+});
+export type OutreachChannelDecision = Static<typeof OutreachChannelDecision>;
+
+/** One incident's outreach: whom, why, what was decided on each channel, and whether they came back. */
+export const OutreachContact = Type.Object({
+  incident: Type.String(),
+  customer: Type.String(),
+  reason: Type.Enum(OUTREACH_REASONS),
+  checkout: Type.Optional(Type.String()),
+  /** `sent` when a message went out on any channel, else `holdout`, else `skipped`. */
+  decision: Type.Enum(['sent', 'holdout', 'skipped']),
+  /** Why not, for `skipped`. */
+  skipReason: Type.Optional(Type.String()),
+  /** The first decision (epoch ms). */
+  at: Type.Integer(),
+  /** The first message handed to a channel: "came back" is counted from here. */
+  sentAt: Type.Optional(Type.Integer()),
+  /** Oldest first. */
+  channels: Type.Array(OutreachChannelDecision),
+  /** By CameBackRule. */
+  cameBack: Type.Boolean(),
+  /** The completion that counted. */
+  cameBackAt: Type.Optional(Type.Integer()),
+});
+export type OutreachContact = Static<typeof OutreachContact>;
 
 export const OutreachTotals = Type.Object({
   /** Incidents with at least one message sent. */
@@ -67,9 +113,30 @@ export const OutreachTotals = Type.Object({
 });
 export type OutreachTotals = Static<typeof OutreachTotals>;
 
+/** One UTC day of the window: the totals of the contacts first decided that day. */
+export const OutreachDay = Type.Object({
+  /** Midnight UTC, epoch ms. */
+  day: Type.Integer(),
+  ...OutreachTotals.properties,
+});
+export type OutreachDay = Static<typeof OutreachDay>;
+
 export interface OutreachReport {
-  incidents: OutreachIncident[];
+  /** Newest first, at most `limit`, after the cursor, matching the search. */
+  contacts: OutreachContact[];
+  /** Of the whole window: neither the search nor the paging narrows them. */
   totals: OutreachTotals;
+  trend: OutreachDay[];
+  /** Contacts of the window that match the search (all of them without one). */
+  matched: number;
+  /** Where the next page starts, null on the last page. */
+  next: OutreachCursor | null;
+}
+
+/** A position in the list, newest first: the contact's first decision and its incident id. */
+export interface OutreachCursor {
+  at: number;
+  incident: string;
 }
 
 export interface OutreachQuery {
@@ -79,6 +146,12 @@ export interface OutreachQuery {
   /** Epoch ms, exclusive. */
   to: number;
   limit: number;
+  /** Contacts after this one (the previous page's `next`). */
+  after?: OutreachCursor;
+  /** Part of a customer id or a checkout id, any case. */
+  search?: string;
+  /** CameBackRule.readDelayMs. */
+  readDelayMs: number;
 }
 
 export interface OutreachLog {
@@ -117,6 +190,8 @@ export const OutreachListQuery = Type.Object(
     from: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e14, description: 'epoch ms, inclusive; default: 7 days before `to`' })),
     to: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e14, description: 'epoch ms, exclusive; default: now' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z0-9_-]+$', description: 'the previous answer\'s `nextCursor`: the page after it' })),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\x00-\\x1f\\x7f]+$', description: 'part of a customer id or a checkout id, any case' })),
   },
   { additionalProperties: false },
 );
@@ -124,8 +199,15 @@ export type OutreachListQuery = Static<typeof OutreachListQuery>;
 
 export const OutreachList = Type.Object({
   ...echo,
-  incidents: Type.Array(OutreachIncident),
+  contacts: Type.Array(OutreachContact),
   totals: OutreachTotals,
+  /** One entry per UTC day of the window, oldest first, days without contacts included. */
+  trend: Type.Array(OutreachDay),
+  cameBackRule: CameBackRule,
+  /** Contacts of the window matching `q` (all of them without `q`). */
+  matched: Type.Integer(),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
   deadLetters: Type.Array(DeadLetter),
 });
 export type OutreachList = Static<typeof OutreachList>;

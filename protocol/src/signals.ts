@@ -21,6 +21,12 @@ export interface Signal {
   /** Event time corrected for the browser's clock skew (epoch ms). */
   eventTime: number;
   event: SignalEvent;
+  /**
+   * Set when the beacon was test traffic (collector/src/ingest/synthetic.ts): what marked it,
+   * e.g. `k6/census-1`. Rules never contact a customer or alert anyone for it; they log and
+   * count it (skip reason `load_test`), and only a project's `testRecipients` may be contacted.
+   */
+  synthetic?: string;
 }
 
 export interface SignalBatch {

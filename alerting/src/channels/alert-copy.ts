@@ -22,7 +22,7 @@ export interface AlertText {
   tone: 'attention' | 'warning' | 'good';
 }
 
-interface Words {
+export interface Words {
   locale: string;
   checkoutFailedTitle: (shop: string, money?: string) => string;
   checkoutStuckTitle: (shop: string, money?: string) => string;
@@ -256,13 +256,13 @@ export function formats(o: CopyOptions) {
   };
 }
 
-type Formats = ReturnType<typeof formats>;
+export type Formats = ReturnType<typeof formats>;
 
-function failureWords(f: CheckoutFailure, w: Words): string {
+export function failureWords(f: CheckoutFailure, w: Words): string {
   return f.kind === 'reported' ? w.reported(f.reason) : w.request(f.method, f.path, f.status);
 }
 
-function contactWords(c: CustomerContact, fmt: Formats): string {
+export function contactWords(c: CustomerContact, fmt: Formats): string {
   const { w } = fmt;
   if (c.status === 'anonymous') return w.notContacted.anonymous;
   if (c.status === 'not_contacted') return w.notContacted[c.reason];
@@ -315,16 +315,21 @@ function rateText(a: RateAlert, fmt: Formats): AlertText {
 }
 
 /** `12.3 ms`, `0.25` for CLS, `7.5 %` for the error rate. */
-function figure(a: SreAlert, v: number | null, fmt: Formats): string {
+export function figure(a: SreAlert, v: number | null, fmt: Formats): string {
   if (v === null) return fmt.w.unknown;
   if (a.metric === 'error_rate_percent') return `${fmt.number(v)} %`;
   if (a.metric === 'CLS') return fmt.number(v);
   return `${fmt.number(Math.round(v))} ms`;
 }
 
+/** `LCP p75`, or the error rate in words. */
+export function metricName(a: SreAlert, w: Words): string {
+  return a.metric === 'error_rate_percent' ? w.errorRate : `${a.metric}${a.quantile !== null ? ` p${Math.round(a.quantile * 100)}` : ''}`;
+}
+
 function sreText(a: SreAlert, fmt: Formats): AlertText {
   const { w } = fmt;
-  const metric = a.metric === 'error_rate_percent' ? w.errorRate : `${a.metric}${a.quantile !== null ? ` p${Math.round(a.quantile * 100)}` : ''}`;
+  const metric = metricName(a, w);
   const page = a.path ?? w.wholeSite;
   const window = a.windowSeconds !== null ? fmt.duration(a.windowSeconds * 1000) : w.unknown;
   const o = { metric, value: figure(a, a.value, fmt), threshold: figure(a, a.threshold, fmt), window };

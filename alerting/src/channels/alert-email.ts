@@ -2,8 +2,10 @@
  * Marketer and SRE alerts as email: plain text and HTML in words (alert-copy.ts), never JSON.
  * One alert, or several of one shop in one message (the TOUCHPOINT_ALERT_DIGEST digest).
  */
+import type { AlertGroupNote } from '../interfaces/alert-group.ts';
 import type { Alert } from '../interfaces/alert.ts';
 import { alertLanguage, alertPlainText, describeAlert, describeDigest, type AlertText, type CopyOptions } from './alert-copy.ts';
+import { describeGroup, groupPlainText } from './alert-group-copy.ts';
 import { escapeHtml } from './escape-html.ts';
 
 export interface AlertEmail {
@@ -38,4 +40,15 @@ export function renderAlertEmail(alerts: readonly Alert[], o: CopyOptions & { ev
     text: `${digest.intro}\n\n${texts.map((t, i) => `${i + 1}. ${t.title}\n\n${alertPlainText(t)}`).join('\n\n---\n\n')}\n`,
     html: page(language, `<p>${escapeHtml(digest.intro)}</p>${texts.map((t) => `<h2 style="font-size:1.1em">${escapeHtml(t.title)}</h2>${htmlOf(t)}`).join('<hr>')}`),
   };
+}
+
+/** One message of an alert group: what the group is so far, then a line (and link) per alert it lists. */
+export function renderAlertGroupEmail(note: AlertGroupNote, alerts: readonly Alert[], o: CopyOptions): AlertEmail {
+  const language = alertLanguage(o.language);
+  const t = describeGroup(note, alerts, o);
+  const list = t.lines.length
+    ? `<p>${escapeHtml(t.listIntro)}</p><ul>${t.lines.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.text)}</a></li>`).join('')}</ul>${t.more ? `<p>${escapeHtml(t.more)}</p>` : ''}`
+    : '';
+  const html = `<p>${escapeHtml(t.summary)}</p>${list}<p style="color:#555">${escapeHtml(t.note)}</p><p><a href="${escapeHtml(t.link.url)}">${escapeHtml(t.link.label)}</a></p>`;
+  return { language, subject: t.title, text: `${groupPlainText(t)}\n`, html: page(language, html) };
 }

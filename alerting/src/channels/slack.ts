@@ -7,8 +7,10 @@
  * Limits kept (Block Kit reference): header text 150 characters, section text 3000, at most 10
  * fields of 2000, button text 75, at most 50 blocks.
  */
+import type { AlertGroupNote } from '../interfaces/alert-group.ts';
 import type { Alert } from '../interfaces/alert.ts';
 import { describeAlert, describeDigest, type AlertText, type CopyOptions } from './alert-copy.ts';
+import { describeGroup } from './alert-group-copy.ts';
 
 interface PlainText { type: 'plain_text'; text: string; emoji?: boolean }
 interface Mrkdwn { type: 'mrkdwn'; text: string }
@@ -58,4 +60,35 @@ export function slackMessage(alerts: readonly Alert[], o: CopyOptions & { everyM
   }
   if (texts.length > MAX_LISTED) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `+${texts.length - MAX_LISTED}` }] });
   return { text: digest.title, blocks };
+}
+
+/** Lines per section of a group message: a section's text holds at most 3000 characters. */
+const SECTION_CHARS = 3000;
+
+/** One message of an alert group: header, the group in a sentence, the listed alerts as linked lines, when the next comes. */
+export function slackGroupMessage(note: AlertGroupNote, alerts: readonly Alert[], o: CopyOptions): SlackMessage {
+  const t = describeGroup(note, alerts, o);
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: cut(t.title, 150), emoji: true } },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(esc(t.summary), SECTION_CHARS) } },
+  ];
+  // Slack links are <url|text>: the text must not close the link.
+  const lines = t.lines.map((l) => `• <${l.url}|${esc(l.text).replace(/\|/g, '¦')}>`);
+  let section = t.lines.length ? `*${esc(t.listIntro)}*` : '';
+  let shown = 0;
+  for (const line of lines) {
+    if (section.length + line.length + 1 > SECTION_CHARS) {
+      if (blocks.length >= MAX_LISTED) break;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section } });
+      section = '';
+    }
+    section = section ? `${section}\n${line}` : line;
+    shown++;
+  }
+  if (section) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(section, SECTION_CHARS) } });
+  const hidden = t.lines.length - shown + note.unlisted;
+  const footer = [hidden > 0 ? `+${hidden}` : '', esc(t.note)].filter(Boolean).join(' · ');
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(footer, SECTION_CHARS) }] });
+  blocks.push({ type: 'actions', elements: [button({ ...t, facts: [] })] });
+  return { text: t.title, blocks };
 }

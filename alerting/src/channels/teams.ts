@@ -6,8 +6,10 @@
  * title, the sentence, a FactSet and an Action.OpenUrl button (Teams webhooks support OpenUrl,
  * ShowCard and ToggleVisibility, not Submit). Several alerts of one shop: one container each.
  */
+import type { AlertGroupNote } from '../interfaces/alert-group.ts';
 import type { Alert } from '../interfaces/alert.ts';
 import { describeAlert, describeDigest, type AlertText, type CopyOptions } from './alert-copy.ts';
+import { describeGroup } from './alert-group-copy.ts';
 
 interface TextBlock { type: 'TextBlock'; text: string; wrap: true; weight?: 'Bolder'; size?: 'Medium' | 'Large'; color?: 'Attention' | 'Warning' | 'Good' }
 interface FactSet { type: 'FactSet'; facts: { title: string; value: string }[] }
@@ -57,4 +59,26 @@ export function teamsMessage(alerts: readonly Alert[], o: CopyOptions & { everyM
   }
   if (texts.length > MAX_LISTED) body.push({ type: 'TextBlock', text: `+${texts.length - MAX_LISTED}`, wrap: true });
   return card(body);
+}
+
+/** Linked lines a group card lists: each is short, but Teams refuses cards over about 28 KB. */
+const MAX_GROUP_LINES = 40;
+/** Markdown link text must not close the link. */
+const linkText = (s: string) => s.replace(/[[\]]/g, '');
+
+/** One message of an alert group: the title, the group in a sentence, the listed alerts as linked lines, when the next comes. */
+export function teamsGroupMessage(note: AlertGroupNote, alerts: readonly Alert[], o: CopyOptions): TeamsMessage {
+  const t = describeGroup(note, alerts, o);
+  const body: AdaptiveCard['body'] = [
+    { type: 'TextBlock', text: t.title, wrap: true, weight: 'Bolder', size: 'Medium', color: COLOR[t.tone] },
+    { type: 'TextBlock', text: t.summary, wrap: true },
+  ];
+  if (t.lines.length) {
+    body.push({ type: 'TextBlock', text: t.listIntro, wrap: true, weight: 'Bolder' });
+    body.push({ type: 'TextBlock', text: t.lines.slice(0, MAX_GROUP_LINES).map((l) => `- [${linkText(l.text)}](${l.url})`).join('\n'), wrap: true });
+  }
+  const hidden = Math.max(0, t.lines.length - MAX_GROUP_LINES) + note.unlisted;
+  if (hidden > 0) body.push({ type: 'TextBlock', text: `+${hidden}`, wrap: true });
+  body.push({ type: 'TextBlock', text: t.note, wrap: true });
+  return card(body, [{ type: 'Action.OpenUrl', title: t.link.label, url: t.link.url }]);
 }

@@ -4,8 +4,10 @@
  * that act on them, and the same alert in words (`title`, `text`), for tools that only show it.
  * Several alerts of one shop at once (alert groups) go as one `alert-group` body.
  */
+import type { AlertGroupNote } from '../interfaces/alert-group.ts';
 import type { Alert, CustomerContact } from '../interfaces/alert.ts';
 import { alertPlainText, describeAlert, type CopyOptions } from './alert-copy.ts';
+import { describeGroup, groupPlainText } from './alert-group-copy.ts';
 
 export const WEBHOOK_VERSION = 1;
 
@@ -61,4 +63,32 @@ export function webhookPayload(alerts: readonly Alert[], o: CopyOptions): Record
   if (!first) throw new Error('webhookPayload: no alert to send');
   if (alerts.length === 1) return single(first, o);
   return { version: WEBHOOK_VERSION, kind: 'alert-group', project: first.project, shop: first.shop, count: alerts.length, alerts: alerts.map((a) => single(a, o)) };
+}
+
+/** One message of an alert group: the group's facts under `group`, its words, and the alerts it lists. */
+export function webhookGroupPayload(note: AlertGroupNote, alerts: readonly Alert[], o: CopyOptions): Record<string, unknown> {
+  const t = describeGroup(note, alerts, o);
+  return {
+    version: WEBHOOK_VERSION,
+    kind: 'alert-group',
+    project: note.project,
+    shop: note.shop,
+    count: alerts.length,
+    title: t.title,
+    text: groupPlainText(t),
+    link: note.link,
+    group: {
+      audience: note.audience,
+      key: note.key,
+      message: note.kind,
+      state: note.kind === 'resolved' || (note.audience === 'sre' && note.firing === 0) ? 'resolved' : 'firing',
+      since: iso(note.since),
+      latest: iso(note.latest),
+      total: note.total,
+      ...(note.audience === 'sre' ? { firing: note.firing } : { atRisk: note.atRisk }),
+      unlisted: note.unlisted,
+      nextMessageInSeconds: note.kind === 'resolved' || (note.audience === 'sre' && note.firing === 0) ? null : note.intervalMs / 1000,
+    },
+    alerts: alerts.map((a) => single(a, o)),
+  };
 }

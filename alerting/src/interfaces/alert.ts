@@ -4,10 +4,10 @@
  * (channels/alert-copy.ts) in the project's language. A channel always renders a list of alerts
  * of one project: one alert, or several at once (the email digest today; alert groups later).
  */
-import type { OutreachReason } from '@touchpoint/protocol/outreach';
+import type { OutreachReason, SkipReason } from '@touchpoint/protocol/outreach';
 
-/** Why a customer was not contacted (the outreach log's skip reasons, plus holdout). */
-export type NotContactedReason = 'no_consent' | 'suppressed' | 'cooldown' | 'completed' | 'no_channel' | 'holdout';
+/** Why the customer of an alert was not contacted (the outreach log's skip reasons, plus holdout; test traffic raises no alert). */
+export type NotContactedReason = Exclude<SkipReason, 'test_traffic'> | 'holdout';
 
 /** Whether and how the customer of a checkout alert is being contacted, as decided when the alert was raised. */
 export type CustomerContact =

@@ -19,6 +19,8 @@ export interface IncidentJob {
   at: number;
   /** When the triggering beacon was acknowledged (or the timer was due): time-to-outreach starts here. */
   startedAt: number;
+  /** Test traffic (Signal.synthetic): what marked it. Nobody is alerted; only test recipients are contacted. */
+  synthetic?: string;
 }
 
 /** A checkout that must see progress before `dueAt`; `seq` is its step count when scheduled. */
@@ -35,8 +37,13 @@ export interface DeliveryJob {
   audience: Audience;
   channel: ChannelName;
   project: string;
-  /** `digest`: the marketer alert emails of a project held back by TOUCHPOINT_ALERT_DIGEST, sent as one. */
-  reason: MarketerReason | 'sre' | 'digest';
+  /**
+   * `digest`: the marketer alert emails of a project held back by TOUCHPOINT_ALERT_DIGEST, sent
+   * as one; `group`: one message of an alert group (store/alert-groups.ts), named by `group`.
+   */
+  reason: MarketerReason | 'sre' | 'digest' | 'group';
+  /** For `group` deliveries: the group (its key) and which of its flushes this is. */
+  group?: { key: string; created: number; seq: number };
   incident: string;
   customer?: string;
   checkout?: string;

@@ -13,6 +13,8 @@ export interface ProjectAlerting {
   suppression?: string[];
   /** Language of this project's marketer and SRE alerts; default TOUCHPOINT_ALERT_LANGUAGE. */
   alertLanguage?: string;
+  /** Customer ids that test traffic (Signal.synthetic) may still contact; nobody else hears of it. */
+  testRecipients?: string[];
 }
 
 /** A fixed list, or a function read at every use (projects reloaded at run time). */

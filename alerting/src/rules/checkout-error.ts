@@ -33,7 +33,7 @@ export function failureOf(signal: Signal): CheckoutFailure | undefined {
   return { kind: 'request', method: e.method, path, status: e.status };
 }
 
-export function checkoutErrorIncident(signal: Signal, checkout: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency' | 'step'>): IncidentJob {
+export function checkoutErrorIncident(signal: Signal, checkout: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency' | 'step' | 'synthetic'>): IncidentJob {
   const customer = signal.customer ?? checkout.customer;
   const job: IncidentJob = {
     project: signal.project,
@@ -50,5 +50,7 @@ export function checkoutErrorIncident(signal: Signal, checkout: Pick<CheckoutSta
   if (checkout.step) job.step = checkout.step;
   const failure = failureOf(signal);
   if (failure) job.failure = failure;
+  const synthetic = signal.synthetic ?? checkout.synthetic;
+  if (synthetic) job.synthetic = synthetic;
   return job;
 }

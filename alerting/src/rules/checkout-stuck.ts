@@ -32,5 +32,6 @@ export function stuckIncident(state: CheckoutState, timer: StuckTimerJob): Incid
   if (state.value !== undefined) job.value = state.value;
   if (state.currency) job.currency = state.currency;
   if (state.step) job.step = state.step;
+  if (state.synthetic) job.synthetic = state.synthetic;
   return job;
 }

@@ -16,7 +16,7 @@ export function isPoorLcp(e: VitalEvent): boolean {
 }
 
 export function slowIncident(signal: Signal, customer: string, streakStartedAt: number): IncidentJob {
-  return {
+  const job: IncidentJob = {
     project: signal.project,
     incident: joinId(REASON, customer, String(streakStartedAt)),
     reason: REASON,
@@ -25,4 +25,6 @@ export function slowIncident(signal: Signal, customer: string, streakStartedAt: 
     at: signal.eventTime,
     startedAt: signal.ackedAt,
   };
+  if (signal.synthetic) job.synthetic = signal.synthetic;
+  return job;
 }

@@ -21,6 +21,8 @@ export interface CheckoutState {
   step?: string;
   /** The reason of the shop's last `checkout.error(id, reason)`. */
   reason?: string;
+  /** Test traffic (Signal.synthetic) started or moved this checkout. */
+  synthetic?: string;
 }
 
 /** What a checkout signal tells about its checkout. */
@@ -35,6 +37,7 @@ export interface CheckoutUpdate {
   name?: string;
   /** The shop's reason, for `error` events. */
   reason?: string;
+  synthetic?: string;
 }
 
 /** Long enough to outlive any sensible TOUCHPOINT_STUCK_AFTER; refreshed on every step. */
@@ -61,7 +64,7 @@ export class CheckoutStateStore {
   async apply(project: string, c: CheckoutUpdate & { status: CheckoutState['status'] }): Promise<{ applied: boolean; seq: number }> {
     const r = (await this.applyEvent(
       [this.keys.checkout(project, c.id), this.keys.sessionCheckout(project, c.session)],
-      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS, c.name ?? '', c.reason ?? ''],
+      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS, c.name ?? '', c.reason ?? '', c.synthetic ?? ''],
     )) as [number, number];
     return { applied: r[0] === 1, seq: Number(r[1]) };
   }
@@ -76,6 +79,7 @@ export class CheckoutStateStore {
     if (h.currency) s.currency = h.currency;
     if (h.step) s.step = h.step;
     if (h.reason) s.reason = h.reason;
+    if (h.synthetic) s.synthetic = h.synthetic;
     return s;
   }
 

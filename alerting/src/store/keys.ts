@@ -26,6 +26,12 @@ export function storeKeys(prefix: string) {
     digestGate: (project: string) => `${p(project)}:alert-digest:gate`,
     digestWaiting: (project: string) => `${p(project)}:alert-digest:waiting`,
     digestSending: (project: string, delivery: string) => `${p(project)}:alert-digest:sending:${e(delivery)}`,
+    /**
+     * Alert grouping (store/alert-groups.ts): one group per project, audience, group key (the
+     * marketer reason or the SRE rule) and channel. `part` is `state`, `pending`, `firing`,
+     * `seen`, or `message:<created>/<seq>` (what one flush told, for its retries).
+     */
+    alertGroup: (project: string, audience: string, group: string, channel: string, part: string) => `${p(project)}:alert-group:${e(audience)}:${e(group)}:${e(channel)}:${part}`,
     /** The generated unsubscribe-link secret, when TOUCHPOINT_UNSUBSCRIBE_SECRET is unset. */
     unsubscribeSecret: () => `${prefix}:unsubscribe-secret`,
   };

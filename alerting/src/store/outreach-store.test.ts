@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
 import type { CheckoutAlert } from '../interfaces/alert.ts';
 import { AlertDigest } from './alert-digest.ts';
+import { AlertGroups } from './alert-groups.ts';
 import { storeKeys } from './keys.ts';
 import { OutreachStore } from './outreach-store.ts';
 
@@ -55,4 +56,22 @@ it('erasure takes the customer out of marketer alerts held for a digest, and lea
   await digest.hold('p', 'd2', alert('c-kept', 3), 3);
   await store.eraseCustomer('p', 'c-gone');
   expect((await digest.take('p', 'digest-1', 4)).map((a) => 'customer' in a && a.customer)).toEqual(['c-kept']);
+});
+
+it('erasure takes the customer out of alerts held in an alert group, told or not yet, and leaves the others', async () => {
+  const groups = new AlertGroups(redis, keys, { waitMs: 1000, intervalMs: 5000, repeatMs: 60_000 });
+  const g = { project: 'p', audience: 'marketer' as const, key: 'checkout_error', channel: 'webhook' };
+  const alert = (customer: string, at: number): CheckoutAlert => ({ kind: 'checkout', reason: 'checkout_error', project: 'p', shop: 'P', at, checkout: `co-${customer}`, customer, contact: { status: 'anonymous' }, link: 'https://x' });
+  const add = (customer: string, at: number) => groups.add(g, { delivery: `d-${customer}`, alert: alert(customer, at), member: `co-${customer}`, state: 'event' }, at);
+  const flush = await add('c-told-gone', 1);
+  await add('c-told-kept', 2);
+  // The first flush takes both; its answer is kept for a retry. Then two more wait for the next.
+  expect((await groups.take(g, flush, 1001)).alerts.map((a) => 'customer' in a && a.customer)).toEqual(['c-told-gone', 'c-told-kept']);
+  await add('c-gone', 1002);
+  await add('c-kept', 1003);
+  await store.eraseCustomer('p', 'c-gone');
+  await store.eraseCustomer('p', 'c-told-gone');
+  const retried = await groups.take(g, flush, 1500);
+  expect(retried.alerts.map((a) => 'customer' in a && a.customer)).toEqual(['c-told-kept']);
+  expect((await groups.take(g, retried.next!, 6001)).alerts.map((a) => 'customer' in a && a.customer)).toEqual(['c-kept']);
 });

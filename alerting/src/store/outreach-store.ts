@@ -129,7 +129,7 @@ export class OutreachStore implements DeadLetterReader {
 
   /**
    * Erasure: contact details, consent, cooldown, completion, LCP streak, suppression entry,
-   * sent markers, open checkouts, alerts held for a digest and dead letters of one customer. (The outreach log in
+   * sent markers, open checkouts, alerts held for a digest or in an alert group and dead letters of one customer. (The outreach log in
    * ClickHouse is erased by OutreachLog.eraseCustomer.)
    */
   async eraseCustomer(project: string, customer: string): Promise<void> {
@@ -151,6 +151,17 @@ export class OutreachStore implements DeadLetterReader {
           // Marketer alerts held for a digest name the customer (store/alert-digest.ts).
           const held = Object.entries(await this.redis.hgetall(key)).filter(([, v]) => (JSON.parse(v) as { customer?: string }).customer === customer);
           if (held.length) await this.redis.hdel(key, ...held.map(([id]) => id));
+        } else if (key.includes(':alert-group:') && key.endsWith(':pending')) {
+          // Alerts an alert group has not told yet name the customer (store/alert-groups.ts).
+          const held = Object.entries(await this.redis.hgetall(key)).filter(([, v]) => (JSON.parse(v) as { customer?: string }).customer === customer);
+          if (held.length) await this.redis.hdel(key, ...held.map(([id]) => id));
+        } else if (key.includes(':alert-group:') && key.includes(':message:')) {
+          // A group message kept for its retries: the same, without the customer's alerts.
+          const kept = await this.redis.get(key);
+          const message = kept ? (JSON.parse(kept) as { members?: string[] | Record<string, never> }) : undefined;
+          const members = Array.isArray(message?.members) ? message.members : [];
+          const left = members.filter((m) => (JSON.parse(m) as { customer?: string }).customer !== customer);
+          if (left.length < members.length) await this.redis.set(key, JSON.stringify({ ...message, members: left }), 'KEEPTTL');
         }
       }
     } while (cursor !== '0');

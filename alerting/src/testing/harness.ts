@@ -47,6 +47,8 @@ export async function startHarness(env: Record<string, string> = {}, projects: P
     TOUCHPOINT_DELIVERY_BACKOFF: '100ms',
     TOUCHPOINT_DELIVERY_ATTEMPTS: '3',
     TOUCHPOINT_CHANNEL_TIMEOUT: '2s',
+    // Each alert on its own unless a test is about grouping (alert-groups.test.ts turns it on).
+    TOUCHPOINT_ALERT_GROUPING: 'off',
     ...env,
   });
   const alerting = await startAlerting({ redisUrl: redis.url, config, outreachLog: log, rollups, registry, logger: silentLogger, projects });

@@ -9,6 +9,7 @@ import type { RollupReader } from '@touchpoint/protocol/rollups';
 import type { AlertingMetrics } from '../metrics.ts';
 import type { AlertingQueues } from '../queues/alerting-queues.ts';
 import type { AlertDigest } from '../store/alert-digest.ts';
+import type { AlertGroups } from '../store/alert-groups.ts';
 import type { CheckoutStateStore } from '../store/checkout-state.ts';
 import type { OutreachStore } from '../store/outreach-store.ts';
 import type { Unsubscribe } from '../store/unsubscribe.ts';
@@ -28,6 +29,8 @@ export interface AlertingContext {
   unsubscribe: Unsubscribe;
   /** With TOUCHPOINT_ALERT_DIGEST: holds marketer alert emails for the project's digest. */
   digest?: AlertDigest;
+  /** With TOUCHPOINT_ALERT_GROUPING on (the default): the alert groups every alert delivery is held in. */
+  groups?: AlertGroups;
   /** Settings of a project; a project alerting has not been told about gets the defaults. */
   project(id: string): ProjectAlerting;
   projects(): ProjectAlerting[];

@@ -17,6 +17,8 @@ import type { AlertingContext } from './context.ts';
 import { alertDestinations } from '../channels/alert-destinations.ts';
 import { ChannelError } from '../channels/channel-error.ts';
 import { sendAlerts } from '../channels/send-alerts.ts';
+import type { AlertGroupNote } from '../interfaces/alert-group.ts';
+import { groupMessageSent, holdInGroup, takeGroupMessage } from './alert-grouping.ts';
 import { renderOutreach } from '../channels/templates.ts';
 import { joinId } from '../lib/ids.ts';
 
@@ -149,12 +151,24 @@ async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void>
   const project = ctx.project(d.project);
   const copy = { language: project.alertLanguage ?? ctx.config.alertLanguage, timeZone: ctx.config.alertTimeZone, everyMs: ctx.config.alertDigestMs ?? 0 };
   let alerts = d.alerts ?? [];
-  const digest = ctx.digest;
+  let group: AlertGroupNote | undefined;
+  const { digest, groups } = ctx;
+  // Marketer email with a digest goes by the digest; every other alert delivery by its group.
+  const byDigest = digest && d.channel === 'email' && audience === 'marketer';
   if (d.reason === 'digest') {
     if (!digest) throw new ChannelError('a digest delivery, but TOUCHPOINT_ALERT_DIGEST is not set', true);
     alerts = await digest.take(d.project, d.id, ctx.now());
     if (alerts.length === 0) return ctx.store.markSkipped(d.project, d.id);
-  } else if (digest && d.channel === 'email' && audience === 'marketer' && alerts.length === 1 && alerts[0]) {
+  } else if (d.reason === 'group') {
+    // Grouping turned off since the group formed: nothing holds its alerts any more.
+    if (!groups) return ctx.store.markSkipped(d.project, d.id);
+    const message = await takeGroupMessage(ctx, groups, d);
+    if (!message) return ctx.store.markSkipped(d.project, d.id);
+    alerts = message.alerts;
+    group = message.note;
+  } else if (!byDigest && (await holdInGroup(ctx, groups, d))) {
+    return ctx.store.markSkipped(d.project, d.id);
+  } else if (digest && byDigest && alerts.length === 1 && alerts[0]) {
     const held = await digest.hold(d.project, d.id, alerts[0], ctx.now());
     if (held.send === 'held') {
       // One digest delivery per period, due when the period ends (ids make repeats no-ops).
@@ -174,8 +188,9 @@ async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void>
       return ctx.store.markSkipped(d.project, d.id);
     }
   }
-  await sendAlerts({ webhook: ctx.webhook, ...(ctx.email ? { email: ctx.email } : {}) }, dest, d.id, alerts, copy);
+  await sendAlerts({ webhook: ctx.webhook, ...(ctx.email ? { email: ctx.email } : {}) }, dest, d.id, alerts, copy, group);
   if (d.reason === 'digest') await digest?.sent(d.project, d.id);
+  if (d.reason === 'group' && groups) await groupMessageSent(groups, d);
   await ctx.store.markSent(d.project, d.id, ctx.now());
   ctx.metrics.alerts.inc({ audience: d.audience, channel: d.channel });
 }

@@ -15,6 +15,7 @@ import { inHoldout } from '../lib/holdout.ts';
 import { quietDelay } from '../lib/quiet-hours.ts';
 import { rateDecision } from '../rules/error-rate.ts';
 import { isStillStuck, stuckIncident } from '../rules/checkout-stuck.ts';
+import { isTestRecipient, SKIP_REASON as TEST_TRAFFIC } from '../rules/test-traffic.ts';
 
 export async function processStuckTimer(ctx: AlertingContext, t: StuckTimerJob): Promise<void> {
   const state = await ctx.checkouts.get(t.project, t.checkout);
@@ -35,9 +36,39 @@ class ContactNotYetKnownError extends Error {
 
 export async function processIncident(ctx: AlertingContext, inc: IncidentJob, attempt = 0): Promise<void> {
   if (attempt === 0) ctx.metrics.incidents.inc({ reason: inc.reason });
+  if (inc.synthetic) return testIncident(ctx, inc, attempt);
   // The outreach decision first: the marketer alert says whether and how the customer is contacted.
   const contact: CustomerContact = inc.customer ? await decideOutreach(ctx, inc, inc.customer) : { status: 'anonymous' };
   await alertMarketers(ctx, inc, contact);
+}
+
+/**
+ * Test traffic (rules/test-traffic.ts): no marketer alert, and a customer message only for the
+ * project's test recipients; every other one is logged as skipped and counted.
+ */
+async function testIncident(ctx: AlertingContext, inc: IncidentJob, attempt: number): Promise<void> {
+  const recipient = isTestRecipient(ctx.project(inc.project), inc.customer);
+  if (attempt === 0) {
+    ctx.metrics.testTraffic.inc({ reason: inc.reason, outcome: recipient ? 'test_recipient' : 'skipped' });
+    ctx.logger.debug({ project: inc.project, incident: inc.incident, tag: inc.synthetic }, 'test traffic: nobody is alerted');
+  }
+  if (!inc.customer) return;
+  if (recipient) {
+    await decideOutreach(ctx, inc, inc.customer);
+    return;
+  }
+  ctx.metrics.outreach.inc({ reason: inc.reason, channel: 'none', outcome: TEST_TRAFFIC });
+  await ctx.outreachLog.record({
+    project: inc.project,
+    incident: inc.incident,
+    customer: inc.customer,
+    reason: inc.reason,
+    channel: 'none',
+    status: 'skipped',
+    skipReason: TEST_TRAFFIC,
+    at: ctx.now(),
+    ...(inc.checkout ? { checkout: inc.checkout } : {}),
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Signal, SignalBatch } from '@touchpoint/protocol/signals';
 import type { AlertingContext } from './context.ts';
 import { checkoutErrorIncident, isFailedRequest } from '../rules/checkout-error.ts';
 import { isPoorLcp, slowIncident } from '../rules/slow-experience.ts';
+import { mayTouchCustomer } from '../rules/test-traffic.ts';
 import type { CheckoutState, CheckoutUpdate } from '../store/checkout-state.ts';
 import type { Contact } from '../store/outreach-store.ts';
 
@@ -41,6 +42,7 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
   const { project } = s;
   switch (e.type) {
     case 'identify': {
+      if (!mayTouchCustomer(ctx.project(project), s.synthetic, e.customer)) return;
       const contact: Contact = { consent: e.consent.outreach === true, updatedAt: s.eventTime };
       if (e.email) contact.email = e.email;
       if (e.language) contact.language = e.language;
@@ -54,6 +56,7 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
       if (e.currency) base.currency = e.currency;
       if (e.step === 'step' && e.name) base.name = e.name;
       if (e.step === 'error' && e.reason) base.reason = e.reason;
+      if (s.synthetic) base.synthetic = s.synthetic;
       if (e.step === 'start' || e.step === 'step') {
         const { applied, seq } = await ctx.checkouts.apply(project, { ...base, status: 'open' });
         if (applied) await ctx.queues.scheduleStuck({ project, checkout: e.id, seq, dueAt: s.ackedAt + ctx.config.stuckAfterMs }, ctx.config.stuckAfterMs);
@@ -66,11 +69,12 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
       else if (before?.status === 'complete') return;
       const customer = s.customer ?? before?.customer;
       if (e.step === 'complete') {
-        if (customer) await ctx.store.markCompleted(project, customer, s.eventTime);
+        if (customer && mayTouchCustomer(ctx.project(project), s.synthetic, customer)) await ctx.store.markCompleted(project, customer, s.eventTime);
         return;
       }
-      const state: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency' | 'step'> = { id: e.id };
+      const state: Pick<CheckoutState, 'id' | 'customer' | 'value' | 'currency' | 'step' | 'synthetic'> = { id: e.id };
       if (before?.step) state.step = before.step;
+      if (before?.synthetic) state.synthetic = before.synthetic;
       if (customer) state.customer = customer;
       const value = e.value ?? before?.value;
       if (value !== undefined) state.value = value;

@@ -12,6 +12,7 @@ import { personalIdReason, type PersonalIdReason } from '@touchpoint/protocol/pr
 import type { Project } from '../projects.ts';
 import type { RouteDeps } from '../routes/deps.ts';
 import { buildRecord } from './spool-record.ts';
+import { LOAD_TEST_HEADER, syntheticTag } from './synthetic.ts';
 import { parseUserAgent } from './user-agent.ts';
 
 export interface Acceptance {
@@ -77,6 +78,7 @@ export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'sig
       project: project.id,
       checkoutPage: projects.checkoutPage(project),
       routes: projects.routesOf(project),
+      synthetic: syntheticTag(req.headers[LOAD_TEST_HEADER], beacon, valid, project),
       receivedAt: Date.now(),
       client: parseUserAgent(req.headers['user-agent']),
       country: country(req),

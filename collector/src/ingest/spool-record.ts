@@ -19,6 +19,8 @@ export interface BeaconContext {
   receivedAt: number;
   client: ClientInfo;
   country: string;
+  /** Test traffic: what marked it (ingest/synthetic.ts); its signals carry it. */
+  synthetic?: string | undefined;
 }
 
 export interface SpoolRecord {
@@ -121,6 +123,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
     if (signal) {
       const s: Signal = { project, session, page: pageUrl, ackedAt: receivedAt, eventTime: t, event: e as Signal['event'] };
       if (customer) s.customer = customer;
+      if (ctx.synthetic) s.synthetic = ctx.synthetic;
       if (signals === NONE) signals = [];
       signals.push(JSON.stringify(s));
     }

@@ -29,6 +29,8 @@ beforeAll(async () => {
     TOUCHPOINT_SMTP_URL: smtp.url,
     TOUCHPOINT_OUTREACH_WEBHOOK: `${hooks.url}/outreach`,
     TOUCHPOINT_ALERT_WEBHOOK: `${hooks.url}/alerts`,
+    // One marketer alert per checkout, as this test reads them (grouping has its own tests).
+    TOUCHPOINT_ALERT_GROUPING: 'off',
   });
 });
 afterAll(async () => {

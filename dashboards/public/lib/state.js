@@ -19,9 +19,11 @@ export function readState() {
 }
 
 /**
+ * The link (`#view?…`) to the current state with `change` applied: for real links, which the
+ * keyboard and screen readers reach like any other.
  * @param {{ view?: 'sre' | 'marketer', set?: Record<string, string | null> }} change
  */
-export function navigate(change) {
+export function hrefFor(change) {
   const s = readState();
   const view = change.view ?? s.view;
   for (const [k, v] of Object.entries(change.set ?? {})) {
@@ -29,7 +31,12 @@ export function navigate(change) {
     else s.params.set(k, v);
   }
   const q = s.params.toString();
-  location.hash = q ? `${view}?${q}` : view;
+  return q ? `#${view}?${q}` : `#${view}`;
+}
+
+/** @param {{ view?: 'sre' | 'marketer', set?: Record<string, string | null> }} change */
+export function navigate(change) {
+  location.hash = hrefFor(change).slice(1);
 }
 
 /**

@@ -20,7 +20,9 @@
  * @typedef {import('@touchpoint/protocol/api/funnel').LatencyEffect} LatencyEffect
  * @typedef {import('@touchpoint/protocol/api/funnel').CheckoutFocus} CheckoutFocus
  * @typedef {import('@touchpoint/protocol/api/funnel').Funnel} Funnel
- * @typedef {import('@touchpoint/protocol/outreach').OutreachIncident} OutreachIncident
+ * @typedef {import('@touchpoint/protocol/outreach').OutreachContact} OutreachContact
+ * @typedef {import('@touchpoint/protocol/outreach').OutreachDay} OutreachDay
+ * @typedef {import('@touchpoint/protocol/outreach').CameBackRule} CameBackRule
  * @typedef {import('@touchpoint/protocol/outreach').OutreachTotals} OutreachTotals
  * @typedef {import('@touchpoint/protocol/outreach').OutreachList} Outreach
  * @typedef {import('@touchpoint/protocol/api/live').LiveFrame} LiveFrame

@@ -2,12 +2,14 @@
 /**
  * Marketer view, in plain words: how many checkouts got through, where people dropped out,
  * which checkouts failed or got stuck and the money in them, what outreach brought back
- * compared with the holdout, and an estimate of what slow pages cost.
+ * compared with the holdout (views/outreach-panel.js), and an estimate of what slow pages cost.
+ * Each failed or stuck checkout and each contact links to that checkout's story.
  */
 import { projectApi } from '../lib/api.js';
 import { card, h, table } from '../lib/dom.js';
 import { fmtInt, fmtMetric, fmtMoney, fmtPct, fmtTime } from '../lib/format.js';
-import { windowOf } from '../lib/state.js';
+import { hrefFor, navigate, windowOf } from '../lib/state.js';
+import { fetchOutreach, outreachPanel } from './outreach-panel.js';
 
 /**
  * @param {HTMLElement} main
@@ -18,10 +20,11 @@ import { windowOf } from '../lib/state.js';
 export async function renderMarketer(main, project, p, stale) {
   const { from, to } = windowOf(p);
   const checkout = p.get('checkout');
+  const q = p.get('q');
   /** @type {Promise<import('../lib/types.js').Funnel>} */
   const funnelAsk = projectApi(project, 'funnel', { from, to, limit: 50, checkout });
   /** @type {Promise<import('../lib/types.js').Outreach | { error: string }>} */
-  const outreachAsk = projectApi(project, 'outreach', { from, to, limit: 50 }).catch((/** @type {Error} */ err) => ({ error: err.message }));
+  const outreachAsk = fetchOutreach(project, { from, to }, q).catch((/** @type {Error} */ err) => ({ error: err.message }));
   const [funnel, outreach] = await Promise.all([funnelAsk, outreachAsk]);
   if (stale()) return;
 
@@ -96,14 +99,14 @@ export async function renderMarketer(main, project, p, stale) {
           { label: 'last step', value: (r) => r.lastStep },
           { label: 'reason', value: (r) => r.reason || '–' },
           { label: 'last activity', value: (r) => fmtTime(r.lastAt) },
-          { label: 'checkout', value: (r) => r.checkout },
+          { label: 'checkout', value: (r) => h('a', { href: hrefFor({ set: { checkout: r.checkout } }), 'aria-label': `Open ${r.status} checkout ${r.checkout}` }, r.checkout) },
         ],
         funnel.problems,
-        { testid: 'problems', empty: 'No failed or stuck checkouts in this range.' },
+        { testid: 'problems', empty: 'No failed or stuck checkouts in this range.', onRow: (r) => navigate({ set: { checkout: r.checkout } }) },
       ),
     ),
     h('h2', null, 'Outreach: who we contacted and who came back'),
-    outreachPanel(outreach),
+    outreachPanel(project, { from, to }, q, outreach),
   );
   main.replaceChildren(view);
 }
@@ -113,7 +116,8 @@ export async function renderMarketer(main, project, p, stale) {
  * @param {string} id @param {import('../lib/types.js').CheckoutFocus | null} f
  */
 function focusPanel(id, f) {
-  if (!f) return h('div.panel', { 'data-testid': 'focus' }, h('p.muted', null, `No checkout ${id} in this range.`));
+  const back = h('a', { href: hrefFor({ set: { checkout: null } }) }, 'Back to every checkout');
+  if (!f) return h('div.panel', { 'data-testid': 'focus' }, h('p.muted', null, `No checkout ${id} in this range. `, back));
   const cls = f.status === 'failed' ? 'poor' : f.status === 'stuck' ? 'needs-improvement' : f.status === 'completed' ? 'good' : '';
   return h(
     'div.panel',
@@ -130,39 +134,6 @@ function focusPanel(id, f) {
       h('dt', null, 'started'), h('dd', null, fmtTime(f.startedAt)),
       h('dt', null, 'last activity'), h('dd', null, fmtTime(f.lastAt)),
     ),
-  );
-}
-
-/** @param {import('../lib/types.js').Outreach | { error: string }} o */
-function outreachPanel(o) {
-  if ('error' in o) return h('div.panel', null, h('p.muted', null, `Outreach is not available: ${o.error}`));
-  const t = o.totals;
-  return h(
-    'div',
-    null,
-    h(
-      'div.cards',
-      null,
-      card('contacted', 'Customers contacted', fmtInt(t.contacted), { raw: t.contacted }),
-      card('completedAfterContact', 'Completed within 24 h of contact', fmtInt(t.completedAfterContact), { raw: t.completedAfterContact, sub: t.contacted ? `${fmtPct(t.completedAfterContact / t.contacted)} of contacted` : '' }),
-      card('holdout', 'Holdout (deliberately not contacted)', fmtInt(t.holdout), { raw: t.holdout, sub: t.holdout ? `${fmtInt(t.completedInHoldout)} completed anyway` : '' }),
-      card('lift', 'Lift over the holdout', t.lift === null ? 'no holdout yet' : `${t.lift >= 0 ? '+' : ''}${(t.lift * 100).toFixed(1)} pts`, { raw: t.lift, cls: t.lift !== null && t.lift > 0 ? 'good' : '' }),
-    ),
-    h(
-      'div.panel',
-      null,
-      table(
-        [
-          { label: 'when', value: (r) => fmtTime(r.at) },
-          { label: 'customer', value: (r) => r.customer },
-          { label: 'why', value: (r) => r.reason },
-          { label: 'channel', value: (r) => r.channel },
-          { label: 'decision', value: (r) => (r.status === 'skipped' ? `skipped (${r.skipReason ?? ''})` : r.status) },
-          { label: 'came back', value: (r) => (r.completedAfter ? h('span.good', null, 'yes') : 'no') },
-        ],
-        o.incidents,
-        { testid: 'outreach', empty: 'No outreach in this range.' },
-      ),
-    ),
+    h('p', null, back),
   );
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { beaconSchema, type Beacon, type BeaconEvent } from '@touchpoint/protocol';
 import { createBeaconGenerator, generateRequests, shiftBeacon } from './beacons.js';
 import { VITALS } from './traffic-mix.js';
+import { syntheticTag } from '@touchpoint/collector/ingest/synthetic';
 
 // Strict Ajv, as the collector validates: the whole beacon, then each event against $defs.event.
 const ajv = new Ajv({ strict: true, allErrors: true, discriminator: true });
@@ -168,5 +169,18 @@ describe('beacon generator', () => {
     expect(reqs).toHaveLength(500);
     expect(new Set(reqs.map((r) => r.session)).size).toBeGreaterThan(20);
     for (const r of reqs) expect(validateBeacon(JSON.parse(r.body))).toBe(true);
+  });
+});
+
+describe('the collector recognises every generated beacon as test traffic', () => {
+  it('by its header, and without the header by its session id', () => {
+    const g = createBeaconGenerator({ schema: beaconSchema, seed: 7, runId: 'tagcheck', tag: 'k6' });
+    for (let i = 0; i < 200; i++) {
+      const s = g.session(START);
+      for (const b of s.beacons) {
+        expect(syntheticTag(s.headers['X-Touchpoint-Load-Test'], b, b.events, {})).toBe('k6/tagcheck');
+        expect(syntheticTag(undefined, b, b.events, {})).toBe('k6');
+      }
+    }
   });
 });

@@ -10,6 +10,7 @@
 -- ARGV[8]  TTL of both keys (ms)
 -- ARGV[9]  name of the step reached ('' if the event names none)
 -- ARGV[10] reason the shop gave for an error ('' if none)
+-- ARGV[11] test-traffic tag of the event's beacon ('' for real traffic): once set, the checkout stays a test
 -- Returns  { applied (1/0), seq after the event }
 local at = tonumber(ARGV[2])
 local last = tonumber(redis.call('HGET', KEYS[1], 'lastAt') or '-1')
@@ -22,6 +23,7 @@ if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'value', ARGV[6]) end
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'currency', ARGV[7]) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'step', ARGV[9]) end
 if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[10]) end
+if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'synthetic', ARGV[11]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 if ARGV[1] == 'complete' then
   if redis.call('GET', KEYS[2]) == ARGV[4] then redis.call('DEL', KEYS[2]) end

@@ -78,6 +78,9 @@ describe('session story', () => {
     });
     expect(s.counts).toEqual({ nav: 1, vital: 2, resource: 3, checkout: 3, http: 1, error: 1 });
     expect(s.pages.map((p) => p.path)).toEqual(['/products/kettle', '/checkout']);
+    // A page starts at its first event, before the beacon that carried it arrived.
+    expect(s.pages[0]!.firstAt).toBe(s.navigations[0]!.at);
+    expect(s.pages[1]!.firstAt).toBe(s.checkouts[0]!.at);
     expect(s.firstAt).toBeLessThanOrEqual(s.lastAt);
     expect(s.navigations).toEqual([expect.objectContaining({ path: '/products/kettle', ttfb: 320, load: 1600, transferSize: 52_000 })]);
     expect(s.vitals).toEqual([

@@ -25,7 +25,14 @@ export const SESSION_LIMITS = { pages: 100, navigations: 100, vitals: 500, resou
 /** Event times are the browser's clock corrected by the beacon's clock skew, epoch ms. */
 const at = Type.Integer({ description: 'event time, epoch ms' });
 
-export const SessionPage = Type.Object({ path: Type.String(), url: Type.String(), firstAt: Type.Integer(), lastAt: Type.Integer(), beacons: Type.Integer() });
+export const SessionPage = Type.Object({
+  path: Type.String(),
+  url: Type.String(),
+  /** Its first event's time (or its first beacon's receive time, if earlier); lastAt: its last beacon's receive time. */
+  firstAt: Type.Integer(),
+  lastAt: Type.Integer(),
+  beacons: Type.Integer(),
+});
 export const SessionNavigation = Type.Object({
   at,
   path: Type.String(),

@@ -98,6 +98,12 @@ export async function querySession(storage: Storage, w: Window, session: string)
   ]);
 
   const ms = (v: number | null | undefined) => num(v, 1) ?? 0;
+  // A page starts at its first event (browser time), which comes before the beacon carrying it.
+  const firstEvent = new Map<string, number>();
+  for (const e of [...navigations, ...vitals, ...errors, ...requests, ...checkouts]) {
+    const t = int(e.at);
+    if (t < (firstEvent.get(e.path) ?? Infinity)) firstEvent.set(e.path, t);
+  }
   return {
     session,
     firstAt,
@@ -112,7 +118,9 @@ export async function querySession(storage: Storage, w: Window, session: string)
     connection: head.connection,
     release: withRelease && head.release ? head.release : null,
     counts: Object.fromEntries(Object.entries(head.counts).map(([k, v]) => [k, int(v)])),
-    pages: pages.map((r) => ({ path: r.path, url: r.url, firstAt: int(r.first_ms), lastAt: int(r.last_ms), beacons: int(r.beacons) })),
+    pages: pages
+      .map((r) => ({ path: r.path, url: r.url, firstAt: Math.min(int(r.first_ms), firstEvent.get(r.path) ?? Infinity), lastAt: int(r.last_ms), beacons: int(r.beacons) }))
+      .sort((a, b) => a.firstAt - b.firstAt || (a.path < b.path ? -1 : 1)),
     navigations: navigations.map((r) => ({
       at: int(r.at), path: r.path, dns: ms(r.dns), tcp: ms(r.tcp), tls: ms(r.tls), ttfb: ms(r.ttfb), download: ms(r.download),
       domInteractive: ms(r.dom_interactive), domComplete: ms(r.dom_complete), load: ms(r.load), transferSize: int(r.transfer_size),

@@ -241,6 +241,7 @@ describe('the SRE view in an incident', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboards-sre-compare.png'), fullPage: true });
     await rendered(() => page.click('button[data-compare]'));
     expect(await page.locator('[data-kpi=lcpP75] .delta').count()).toBe(0);
+    expect(await page.locator('.u-legend tr.u-series', { hasText: 'previous period' }).count()).toBe(0);
   });
 
   it('marks the releases beacons reported, once storage records them', async () => {

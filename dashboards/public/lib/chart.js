@@ -102,7 +102,8 @@ export function percentileChart(el, metric, data, o = {}) {
       { label: 'p50', stroke: '#2e5aac', width: 1.5, value: fmt },
       { label: 'p75', stroke: '#b54708', width: 2, value: fmt },
       { label: 'p95', stroke: '#b42318', width: 1.5, value: fmt },
-      { label: 'p75, previous period', stroke: '#667085', width: 1.5, dash: [6, 4], value: fmt, show: Boolean(prev) },
+      // Only when comparing: a legend entry for a line that is not there would read as missing data.
+      ...(prev ? [{ label: 'p75, previous period', stroke: '#667085', width: 1.5, dash: [6, 4], value: fmt }] : []),
     ],
     bands: [{ series: [3, 1], fill: 'rgba(46, 90, 172, 0.12)' }],
     axes: [
@@ -112,7 +113,7 @@ export function percentileChart(el, metric, data, o = {}) {
     hooks: { setLegend: [showLatest], draw: [drawReleases] },
   };
   el.replaceChildren();
-  const u = new uPlot(opts, /** @type {import('uplot').AlignedData} */ ([xs, ...ys]), el);
+  const u = new uPlot(opts, /** @type {import('uplot').AlignedData} */ ([xs, ...(prev ? ys : ys.slice(0, 3))]), el);
   showLatest(u);
   // uPlot's legend is a table of series (row headers) and their values: say so to screen readers.
   const legend = u.root.querySelector('.u-legend');

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { TouchpointError, type ErrorCode } from '@touchpoint/protocol/errors';
 import { errorBody } from './error-body.ts';
 import { createAdminGuard, refuseUnroutedApi } from './plugins/admin-auth.ts';
@@ -49,6 +49,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     trustProxy: deps.config.trustProxy,
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false } },
+    // The router's own refusals (a malformed escape, a path parameter over the limit) in our shape.
+    frameworkErrors: (err: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      const status = tooLong ? 414 : 400;
+      void reply.code(status).send(errorBody(status, 'TP_ERR_BAD_REQUEST', tooLong ? 'a path segment is longer than 200 characters' : 'the URL is malformed (a bad percent-escape?)'));
+    },
   });
 
   app.setErrorHandler((err: FastifyError | TouchpointError, req, reply) => {

@@ -43,6 +43,16 @@ export interface SpoolConfig {
   commitIntervalMs: number;
 }
 
+/**
+ * Every variable this role reads, each documented on its field above. docker-compose.yml passes
+ * each one through (node/src/compose.test.ts); a read not listed here fails that test.
+ */
+export const COLLECTOR_SETTINGS = [
+  'TOUCHPOINT_ADMIN_TOKEN', 'TOUCHPOINT_COUNTRY_HEADER', 'TOUCHPOINT_TRUST_PROXY', 'TOUCHPOINT_RATE_LIMIT',
+  'TOUCHPOINT_SPOOL_MAX_BYTES', 'TOUCHPOINT_FLUSH_INTERVAL_MS', 'TOUCHPOINT_SEGMENT_MAX_BYTES', 'TOUCHPOINT_COMMIT_INTERVAL_MS',
+  'TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT', 'TOUCHPOINT_METRICS_TOKEN', 'TOUCHPOINT_CAME_BACK_DELAY_MS',
+] as const;
+
 /** A token shorter than this is guessable by the few attempts the API allows. */
 const MIN_TOKEN_LENGTH = 16;
 

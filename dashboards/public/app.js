@@ -2,11 +2,14 @@
 /** Boot: sign in, then the top bar (project, range, view) and the view the URL hash names. */
 import { api, token, Unauthorized } from './lib/api.js';
 import { h } from './lib/dom.js';
-import { navigate, RANGES, readState, windowOf } from './lib/state.js';
+import { keepFocus } from './lib/focus.js';
+import { DEFAULT_RANGE, navigate, RANGES, readState, windowOf } from './lib/state.js';
 import { renderMarketer } from './views/marketer.js';
+import { renderSession } from './views/session.js';
 import { renderSignIn } from './views/sign-in.js';
 import { renderSre } from './views/sre.js';
 import { startLiveStrip } from './views/live-strip.js';
+import { cancelRefresh, scheduleRefresh, syncPickers } from './views/top-pickers.js';
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const top = /** @type {HTMLElement} */ (document.querySelector('header.top'));
@@ -38,6 +41,7 @@ async function signedIn() {
 function showSignIn(message) {
   stopLive?.();
   stopLive = undefined;
+  cancelRefresh();
   token.clear();
   top.hidden = true;
   live.hidden = true;
@@ -50,6 +54,7 @@ function showSignIn(message) {
 
 async function render() {
   const seq = ++renderSeq;
+  cancelRefresh();
   const s = readState();
   const project = s.params.get('project') ?? projects[0]?.id ?? '';
   if (!s.params.get('project') && project) return navigate({ set: { project } });
@@ -58,24 +63,31 @@ async function render() {
   const fixed = windowOf(s.params).range === 'fixed';
   rangeSel.querySelector('option[value=fixed]')?.remove();
   if (fixed) rangeSel.append(h('option', { value: 'fixed', disabled: true }, 'the link’s window'));
-  rangeSel.value = fixed ? 'fixed' : (s.params.get('range') ?? '24h');
+  rangeSel.value = fixed ? 'fixed' : (s.params.get('range') ?? DEFAULT_RANGE[s.view]);
+  syncPickers(s.params);
   for (const a of top.querySelectorAll('nav a')) a.classList.toggle('on', a.getAttribute('data-view') === s.view);
-  // The live strip on both views: open checkouts matter to marketers as much as beacons to SREs.
+  // The live strip on both overviews (open checkouts matter to marketers as much as beacons to
+  // SREs), not on one session's story.
   if (live.dataset.project !== project) {
     stopLive?.();
     live.dataset.project = project;
     stopLive = startLiveStrip(live, project, token.get() ?? '');
   }
-  live.hidden = false;
+  live.hidden = s.view === 'session';
   main.setAttribute('aria-busy', 'true');
+  const restoreFocus = keepFocus(main);
   try {
-    const view = s.view === 'marketer' ? renderMarketer : renderSre;
+    const view = s.view === 'marketer' ? renderMarketer : s.view === 'session' ? renderSession : renderSre;
     await view(main, project, s.params, () => seq !== renderSeq);
+    if (seq === renderSeq) restoreFocus();
   } catch (err) {
     if (err instanceof Unauthorized) return showSignIn('Your session ended: sign in again.');
     main.replaceChildren(h('p.err', null, `Could not load the figures: ${/** @type {Error} */ (err).message}`));
   } finally {
-    if (seq === renderSeq) main.setAttribute('aria-busy', 'false');
+    if (seq === renderSeq) {
+      main.setAttribute('aria-busy', 'false');
+      scheduleRefresh(s.params, render);
+    }
   }
 }
 
@@ -86,7 +98,10 @@ rangeSel.addEventListener('change', () => navigate({ set: { range: rangeSel.valu
 for (const a of top.querySelectorAll('nav a')) {
   a.addEventListener('click', (e) => {
     e.preventDefault();
-    navigate({ view: a.getAttribute('data-view') === 'marketer' ? 'marketer' : 'sre' });
+    // Leaving a session leaves its id and the window its link fixed.
+    /** @type {Record<string, string | null>} */
+    const leaving = readState().view === 'session' ? { session: null, from: null, to: null } : {};
+    navigate({ view: a.getAttribute('data-view') === 'marketer' ? 'marketer' : 'sre', set: leaving });
   });
 }
 document.getElementById('refresh')?.addEventListener('click', () => void render());

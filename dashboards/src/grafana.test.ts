@@ -11,18 +11,25 @@ import { migrate } from '@touchpoint/collector/storage/migrate';
 import { tempDir } from '@touchpoint/node/testing';
 
 const GRAFANA = join(import.meta.dirname, '..', 'grafana');
-interface Panel { title: string; targets: { rawSql: string; datasource: { uid: string } }[] }
+interface Override { matcher: { id: 'byName' | 'byRegexp'; options: string }; properties: { id: string; value: unknown }[] }
+interface Panel {
+  title: string;
+  targets: { rawSql: string; datasource: { uid: string } }[];
+  fieldConfig: { defaults: { unit?: string }; overrides: Override[] };
+  transformations?: { id: string; options: { excludeByName?: Record<string, boolean> } }[];
+}
 const dashboard = JSON.parse(readFileSync(join(GRAFANA, 'dashboards', 'touchpoint.json'), 'utf8')) as {
   uid: string;
   panels: Panel[];
   templating: { list: { name: string; query: string }[] };
 };
 
-/** What the plugin does with its macros and Grafana with `${var:sqlstring}`, for a 24 h range. */
-function expand(sql: string): string {
+/** What the plugin does with its macros and Grafana with `${var:sqlstring}` / `${var:raw}`, for a 24 h range. */
+function expand(sql: string, metric = 'LCP'): string {
   return sql
     .replaceAll('${project:sqlstring}', "'demo'")
-    .replaceAll('${metric:sqlstring}', "'LCP'")
+    .replaceAll('${metric:sqlstring}', `'${metric}'`)
+    .replaceAll('${metric:raw}', metric)
     .replace(/\$__timeInterval\((\w+)\)/g, 'toStartOfInterval($1, INTERVAL 60 second)')
     .replace(/\$__timeFilter\((\w+)\)/g, '$1 >= now() - INTERVAL 1 DAY AND $1 <= now()')
     .replaceAll('touchpoint.', 'grafana_test.');
@@ -72,8 +79,51 @@ describe('Grafana dashboard', () => {
 
   it('the latency panel gives the seeded LCP', async () => {
     const sql = expand(dashboard.panels[0]!.targets[0]!.rawSql);
-    const rows = await (await storage.client.query({ query: sql, format: 'JSONEachRow' })).json<{ p75: number }>();
+    const rows = await (await storage.client.query({ query: sql, format: 'JSONEachRow' })).json<Record<string, number>>();
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.p75).toBe(2100);
+    expect(rows[0]!['LCP p75']).toBe(2100);
+  });
+
+  /** The unit Grafana shows a column in: the panel's default, then each matching override in order. */
+  function unitOf(panel: Panel, column: string): string | undefined {
+    let unit = panel.fieldConfig.defaults.unit;
+    for (const o of panel.fieldConfig.overrides) {
+      const hit = o.matcher.id === 'byName' ? o.matcher.options === column : new RegExp(o.matcher.options).test(column);
+      const u = o.properties.find((p) => p.id === 'unit');
+      if (hit && u) unit = String(u.value);
+    }
+    return unit;
+  }
+  /** Number columns a panel shows (the engine's answer, less the columns a transformation hides). */
+  async function numberColumns(panel: Panel, metric: string): Promise<string[]> {
+    const hidden = new Set(panel.transformations?.flatMap((t) => Object.keys(t.options.excludeByName ?? {})) ?? []);
+    const out: string[] = [];
+    for (const t of panel.targets) {
+      const rs = await storage.client.query({ query: expand(t.rawSql, metric), format: 'JSON' });
+      const { meta = [] } = await rs.json<{ name: string; type: string }>();
+      for (const m of meta) if (/Int|Float|Decimal/.test(m.type) && !/Array/.test(m.type) && !hidden.has(m.name)) out.push(m.name);
+    }
+    return out;
+  }
+
+  it.each(dashboard.panels.map((p) => [p.title, p] as const))('panel "%s" says the unit of every number it shows', async (_title, panel) => {
+    expect(panel.fieldConfig.defaults.unit, 'a default unit').toMatch(/^[a-z]+$/);
+    for (const metric of ['LCP', 'CLS', 'ttfb']) {
+      const columns = await numberColumns(panel, metric);
+      expect(columns.length).toBeGreaterThan(0);
+      for (const column of columns) {
+        const unit = unitOf(panel, column);
+        expect(unit, column).toBeDefined();
+        // A metric's own columns: milliseconds, except CLS, a score.
+        if (column.startsWith(`${metric} `)) expect(unit, `${metric}: ${column}`).toBe(metric === 'CLS' ? 'none' : 'ms');
+        if (/^(samples|count|errors|sessions|requests|decisions|started|completed|failed)$/.test(column)) expect(unit, column).toBe('short');
+      }
+    }
+    // No override names a column the panel does not have.
+    const all = new Set([...(await numberColumns(panel, 'LCP')), ...(await numberColumns(panel, 'CLS'))]);
+    for (const o of panel.fieldConfig.overrides) {
+      const matches = [...all].filter((c) => (o.matcher.id === 'byName' ? o.matcher.options === c : new RegExp(o.matcher.options).test(c)));
+      expect(matches, JSON.stringify(o.matcher)).not.toEqual([]);
+    }
   });
 });

@@ -22,6 +22,7 @@ import { queryErrors } from '@touchpoint/collector/storage/reports/errors';
 import { queryFunnel } from '@touchpoint/collector/storage/reports/funnel';
 import { queryPassRate } from '@touchpoint/collector/storage/reports/pass-rate';
 import type { Window } from '@touchpoint/collector/storage/reports/report-sql';
+import { querySession } from '@touchpoint/collector/storage/reports/session';
 import { querySlowSessions } from '@touchpoint/collector/storage/reports/sessions';
 import { queryThirdParties } from '@touchpoint/collector/storage/reports/third-parties';
 import { queryBreakdown, queryTimeseries } from '@touchpoint/collector/storage/reports/timeseries';
@@ -246,10 +247,19 @@ async function main() {
     await bench('vitals pass rate 24h', () => queryPassRate(storage, day, undefined, 1, {}));
     await bench('vitals pass rate 24h by device', () => queryPassRate(storage, day, 'device', 20, {}));
     await bench('errors 24h', () => queryErrors(storage, day, pickBucket(day.from, day.to, 'auto'), 10));
+    await bench('errors 24h, path filter', () => queryErrors(storage, day, pickBucket(day.from, day.to, 'auto'), 10, { path: '/p/7' }));
+    // errors and requests store no connection: the filter goes through `beacons` (family-filters.ts).
+    await bench('errors 24h, connection filter', () => queryErrors(storage, day, pickBucket(day.from, day.to, 'auto'), 10, { connection: '3g' }));
     await bench('third parties 24h', () => queryThirdParties(storage, day, 'bytes', 20));
+    await bench('third parties 24h, browser filter', () => queryThirdParties(storage, day, 'bytes', 20, { browser: 'Safari' }));
     await bench('funnel 24h', () => queryFunnel(storage, day, { stuckAfterMs: 15 * 60_000, asOf: end, limit: 50, declared: DEFAULT_CHECKOUT_STEPS }));
     await bench('slow sessions LCP 24h', () => querySlowSessions(storage, day, 'LCP', 20, {}));
     await bench('slow sessions LCP 1h path filter', () => querySlowSessions(storage, hour, 'LCP', 20, { path: '/p/3' }));
+    // One session of mid-day (5 vitals, a navigation, a beacon…), found in a 24 h window.
+    const midDay = `s${Math.floor(VITALS / 10)}`;
+    await bench('session story 24h window', async () => {
+      if (!(await querySession(storage, day, midDay))) throw new Error(`no session ${midDay} in the seed`);
+    });
     // What the SRE view asks for at once (dashboards/public/views/sre.js), on 2 cores.
     await bench('SRE view 24h (10 queries at once)', () =>
       Promise.all([

@@ -6,8 +6,8 @@
  * port opened.
  */
 import { resolve } from 'node:path';
-import { loadAlertingConfig, type AlertingConfig } from '@touchpoint/alerting/config';
-import { int, loadCollectorConfig, type CollectorConfig } from '@touchpoint/collector/config';
+import { ALERTING_SETTINGS, loadAlertingConfig, type AlertingConfig } from '@touchpoint/alerting/config';
+import { COLLECTOR_SETTINGS, int, loadCollectorConfig, type CollectorConfig } from '@touchpoint/collector/config';
 import { loadProjects, type ProjectRegistry } from '@touchpoint/collector/projects';
 import { ConfigError } from '@touchpoint/protocol/errors';
 
@@ -38,6 +38,11 @@ export interface Config {
   collector: CollectorConfig;
   alerting: AlertingConfig;
 }
+
+/** The variables the process itself reads (the fields above). */
+export const NODE_SETTINGS = ['PORT', 'HOST', 'DATA_DIR', 'CLICKHOUSE_URL', 'CLICKHOUSE_DATABASE', 'REDIS_URL', 'TOUCHPOINT_ROLES', 'LOG_LEVEL', 'TOUCHPOINT_PROJECTS'] as const;
+/** Every variable any part of Touchpoint reads: what a deployment (docker-compose.yml) must pass through. */
+export const SETTINGS: readonly string[] = [...NODE_SETTINGS, ...COLLECTOR_SETTINGS, ...ALERTING_SETTINGS];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 

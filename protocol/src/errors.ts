@@ -40,6 +40,7 @@ export const ERRORS = {
   TP_ERR_UNAUTHORIZED: { status: 401, message: 'Send the admin token as Authorization: Bearer <token>' },
   TP_ERR_TOO_MANY_AUTH_FAILURES: { status: 429, message: 'Too many wrong admin tokens from this address; wait for the Retry-After seconds' },
   TP_ERR_UNKNOWN_PROJECT: { status: 404, message: 'No such project' },
+  TP_ERR_UNKNOWN_SESSION: { status: 404, message: 'No beacon of this session was received in the window: widen from and to' },
   TP_ERR_NOT_FOUND: { status: 404, message: 'No such route' },
   TP_ERR_BAD_QUERY: { status: 400, message: 'Invalid query parameters' },
   TP_ERR_BAD_REQUEST: { status: 400, message: 'The request is malformed' },

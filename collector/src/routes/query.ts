@@ -8,10 +8,12 @@
  *   GET …/:project/timeseries?metric&from&to[&bucket][&filters]   p50/p75/p95/p99 per bucket (rollups)
  *   GET …/:project/breakdown?metric&by&from&to[&limit][&filters]   per dimension value, slowest p75 first
  *   GET …/:project/vitals-pass-rate?from&to[&by][&limit][&filters] share of page loads good on LCP, INP and CLS
- *   GET …/:project/errors?from&to[&limit]             error and failed-request rates, top messages and hosts
- *   GET …/:project/third-parties?from&to[&sort][&limit]  resource hosts by bytes or p95
+ *   GET …/:project/errors?from&to[&limit][&filters]   error and failed-request rates, top messages and hosts
+ *   GET …/:project/third-parties?from&to[&sort][&limit][&filters]  resource hosts by bytes or p95
  *   GET …/:project/funnel?from&to[&limit][&checkout]  checkout funnel over the project's checkoutSteps, stuck/failed checkouts, revenue at risk
  *   GET …/:project/sessions?metric&from&to[&limit][&filters]  slowest page loads, for drill-down
+ *   GET …/:project/sessions/:session?from&to          one session's story (at most 7 days apart)
+ *   GET …/:project/releases?from&to[&limit]           releases the agent reported, for chart markers
  *
  * Filters: path, device, browser, country, connection (exact match, bound as parameters).
  */
@@ -22,6 +24,8 @@ import { ErrorsQuery, ErrorsReport } from '@touchpoint/protocol/api/errors';
 import { Funnel, FunnelQuery } from '@touchpoint/protocol/api/funnel';
 import { PASS_RATE_DEFINITION, PassRateQuery, PassRateReport, type PassRate } from '@touchpoint/protocol/api/pass-rate';
 import { ProjectList } from '@touchpoint/protocol/api/projects';
+import { Releases, ReleasesQuery } from '@touchpoint/protocol/api/releases';
+import { MAX_SESSION_RANGE_MS, Session, SessionParams, SessionQuery } from '@touchpoint/protocol/api/session';
 import { Sessions, SessionsQuery } from '@touchpoint/protocol/api/sessions';
 import { ThirdParties, ThirdPartiesQuery } from '@touchpoint/protocol/api/third-parties';
 import { Breakdown, BreakdownQuery, Timeseries, TimeseriesQuery } from '@touchpoint/protocol/api/timeseries';
@@ -31,6 +35,8 @@ import { latencyEffect } from '../estimates/latency-effect.ts';
 import { queryErrors } from '../storage/reports/errors.ts';
 import { queryFunnel } from '../storage/reports/funnel.ts';
 import { queryPassRate } from '../storage/reports/pass-rate.ts';
+import { queryReleases } from '../storage/reports/releases.ts';
+import { querySession } from '../storage/reports/session.ts';
 import { querySlowSessions } from '../storage/reports/sessions.ts';
 import { queryThirdParties } from '../storage/reports/third-parties.ts';
 import { queryBreakdown, queryTimeseries } from '../storage/reports/timeseries.ts';
@@ -47,10 +53,10 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   /** Known project and a bounded, ordered window, or a coded 4xx. */
-  function windowOf(project: string, q: { from: number; to: number }): Window {
+  function windowOf(project: string, q: { from: number; to: number }, maxMs = MAX_RANGE_MS): Window {
     if (!projects.byId(project)) throw new TouchpointError('TP_ERR_UNKNOWN_PROJECT', project);
     if (q.to <= q.from) throw new TouchpointError('TP_ERR_BAD_QUERY', '"to" must be after "from"');
-    if (q.to - q.from > MAX_RANGE_MS) throw new TouchpointError('TP_ERR_BAD_QUERY', 'the range may span at most 92 days');
+    if (q.to - q.from > maxMs) throw new TouchpointError('TP_ERR_BAD_QUERY', `the range may span at most ${maxMs / 86_400_000} days`);
     return { project, from: q.from, to: q.to };
   }
   const filtersOf = (q: Filters): Filters => {
@@ -114,7 +120,7 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
   }, async (req) => {
     const w = windowOf(req.params.project, req.query);
     const bucket = pickBucket(w.from, w.to, 'auto');
-    return { ...echo(w), bucket, ...(await queryErrors(storage, w, bucket, req.query.limit ?? 10)) };
+    return { ...echo(w), bucket, ...(await queryErrors(storage, w, bucket, req.query.limit ?? 10, filtersOf(req.query))) };
   });
 
   app.get('/api/v1/projects/:project/third-parties', {
@@ -122,7 +128,7 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
   }, async (req) => {
     const w = windowOf(req.params.project, req.query);
     const sort = req.query.sort ?? 'bytes';
-    return { ...echo(w), sort, rows: await queryThirdParties(storage, w, sort, req.query.limit ?? 20) };
+    return { ...echo(w), sort, rows: await queryThirdParties(storage, w, sort, req.query.limit ?? 20, filtersOf(req.query)) };
   });
 
   app.get('/api/v1/projects/:project/funnel', {
@@ -144,5 +150,21 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
     const w = windowOf(req.params.project, q);
     const metric = q.metric ?? 'LCP';
     return { ...echo(w), metric, sessions: await querySlowSessions(storage, w, metric, q.limit ?? 20, filtersOf(q)) };
+  });
+
+  app.get('/api/v1/projects/:project/sessions/:session', {
+    schema: { params: SessionParams, querystring: SessionQuery, response: { 200: Session, ...errorResponses } },
+  }, async (req) => {
+    const w = windowOf(req.params.project, req.query, MAX_SESSION_RANGE_MS);
+    const story = await querySession(storage, w, req.params.session);
+    if (!story) throw new TouchpointError('TP_ERR_UNKNOWN_SESSION', req.params.session);
+    return { ...echo(w), ...story };
+  });
+
+  app.get('/api/v1/projects/:project/releases', {
+    schema: { params: ProjectParams, querystring: ReleasesQuery, response: { 200: Releases, ...errorResponses } },
+  }, async (req) => {
+    const w = windowOf(req.params.project, req.query);
+    return { ...echo(w), ...(await queryReleases(storage, w, req.query.limit ?? 20)) };
   });
 }

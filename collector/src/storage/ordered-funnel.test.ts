@@ -101,7 +101,7 @@ describe('the ordered funnel', () => {
   it('reports one checkout on its own for a link from an alert, and null for an unknown one', async () => {
     const r = await funnel(DECLARED, 'c');
     expect(r.focus).toEqual({
-      checkout: 'c', status: 'failed', customer: 'c-c', value: 250, currency: 'AUD', lastStep: 'error', reason: 'card_declined',
+      checkout: 'c', status: 'failed', customer: 'c-c', session: 's-c', value: 250, currency: 'AUD', lastStep: 'error', reason: 'card_declined',
       steps: ['details', 'payment'], startedAt: expect.any(Number), lastAt: expect.any(Number),
     });
     expect((await funnel(DECLARED, 'd')).focus).toMatchObject({ status: 'stuck', lastStep: 'shipping', value: 70 });

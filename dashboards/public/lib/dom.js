@@ -25,28 +25,43 @@ export function h(tag, attrs, ...children) {
 }
 
 /**
- * A table from column definitions.
+ * A table from column definitions, labelled for screen readers (`caption`, column headers).
+ * With `onRow`, the first cell of each row holds a button doing what a click on the row does
+ * (its label from `rowLabel`), so Tab and Enter reach every row; links and buttons inside a row
+ * keep their own action. The button's `data-focus-key` lets a refresh put the focus back.
  * @template T
  * @param {{ label: string, value: (row: T) => string | number | Node, num?: boolean, title?: (row: T) => string }[]} cols
  * @param {T[]} rows
- * @param {{ onRow?: (row: T) => void, empty?: string, testid?: string }} [opts]
+ * @param {{ onRow?: (row: T) => void, rowLabel?: (row: T) => string, rowAttrs?: (row: T) => Record<string, string>, empty?: string, testid?: string, caption?: string }} [opts]
  */
 export function table(cols, rows, opts = {}) {
   if (rows.length === 0) return h('p.muted', { 'data-testid': opts.testid }, opts.empty ?? 'Nothing in this range.');
+  const { onRow } = opts;
   return h(
     'table',
-    { 'data-testid': opts.testid },
-    h('thead', null, h('tr', null, ...cols.map((c) => h(c.num ? 'th.n' : 'th', null, c.label)))),
+    { 'data-testid': opts.testid, 'aria-label': opts.caption },
+    h('thead', null, h('tr', null, ...cols.map((c) => h(c.num ? 'th.n' : 'th', { scope: 'col' }, c.label)))),
     h(
       'tbody',
       null,
       ...rows.map((r) =>
         h(
-          opts.onRow ? 'tr.click' : 'tr',
-          { onclick: opts.onRow ? () => opts.onRow?.(r) : undefined },
-          ...cols.map((c) => {
+          onRow ? 'tr.click' : 'tr',
+          {
+            ...opts.rowAttrs?.(r),
+            onclick: onRow
+              ? (/** @type {MouseEvent} */ e) => {
+                  if (!(e.target instanceof Element) || !e.target.closest('a, button')) onRow(r);
+                }
+              : undefined,
+          },
+          ...cols.map((c, i) => {
             const v = c.value(r);
-            return h(c.num ? 'td.n' : 'td', { title: c.title ? c.title(r) : typeof v === 'object' ? undefined : String(v) }, v);
+            const label = onRow && i === 0 ? (opts.rowLabel ? opts.rowLabel(r) : String(typeof v === 'object' ? '' : v)) : '';
+            const content = onRow && i === 0
+              ? h('button.rowbtn', { type: 'button', 'aria-label': label, 'data-focus-key': `${opts.testid ?? opts.caption ?? ''}:${label}`, onclick: () => onRow(r) }, v)
+              : v;
+            return h(c.num ? 'td.n' : 'td', { title: c.title ? c.title(r) : typeof v === 'object' ? undefined : String(v) }, content);
           }),
         ),
       ),

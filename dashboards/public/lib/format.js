@@ -31,9 +31,33 @@ export function fmtBytes(bytes) {
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-/** @param {number} ms epoch */
-export function fmtTime(ms) {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + 'Z';
+/** @type {Map<string, Intl.DateTimeFormat>} */
+const zoned = new Map();
+
+/**
+ * `2026-11-24 13:05:09Z` in UTC, `2026-11-24 14:05:09` in another IANA zone (the picker says
+ * which): the chart's axis and every table tell the time in the same zone.
+ * @param {number} ms epoch @param {string} [zone]
+ */
+export function fmtTime(ms, zone = 'UTC') {
+  if (zone === 'UTC') return new Date(ms).toISOString().slice(0, 19).replace('T', ' ') + 'Z';
+  let f = zoned.get(zone);
+  if (!f) {
+    // sv-SE writes dates as ISO does: 2026-11-24 14:05:09.
+    f = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    zoned.set(zone, f);
+  }
+  return f.format(ms);
+}
+
+/**
+ * A chart tick in the screen's zone, 24-hour like the tables: `14:05`, with the date
+ * (`11-24 14:05`) when the window spans more than a day.
+ * @param {number} ms epoch @param {string} zone @param {boolean} withDate
+ */
+export function fmtTick(ms, zone, withDate) {
+  const t = fmtTime(ms, zone);
+  return withDate ? t.slice(5, 16) : t.slice(11, 16);
 }
 
 /**

@@ -26,5 +26,8 @@
  * @typedef {import('@touchpoint/protocol/outreach').OutreachTotals} OutreachTotals
  * @typedef {import('@touchpoint/protocol/outreach').OutreachList} Outreach
  * @typedef {import('@touchpoint/protocol/api/live').LiveFrame} LiveFrame
+ * @typedef {import('@touchpoint/protocol/api/releases').Release} Release
+ * @typedef {import('@touchpoint/protocol/api/releases').Releases} Releases
+ * @typedef {import('@touchpoint/protocol/api/session').Session} Session
  */
 export {};

@@ -1,11 +1,13 @@
 /** GET …/errors: error and failed-request rates over time, top messages and failing hosts. */
 import Type, { type Static } from 'typebox';
-import { echo, limitQuery, NullableNumber, query } from './common.ts';
+import { echo, filterQuery, limitQuery, NullableNumber, query } from './common.ts';
 
-export const ErrorsQuery = query({ limit: limitQuery(10) });
+export const ErrorsQuery = query({ limit: limitQuery(10), ...filterQuery });
 export type ErrorsQuery = Static<typeof ErrorsQuery>;
 
-export const ErrorMessage = Type.Object({ kind: Type.String(), message: Type.String(), count: Type.Integer(), sessions: Type.Integer(), lastAt: Type.Integer() });
+/** `session`: the latest session that had it, to open in the session view. */
+const latest = { session: Type.String(), lastAt: Type.Integer() };
+export const ErrorMessage = Type.Object({ kind: Type.String(), message: Type.String(), count: Type.Integer(), sessions: Type.Integer(), ...latest });
 export type ErrorMessage = Static<typeof ErrorMessage>;
 export const FailingHost = Type.Object({
   host: Type.String(),
@@ -15,6 +17,7 @@ export const FailingHost = Type.Object({
   clientErrors: Type.Integer(),
   serverErrors: Type.Integer(),
   p95Duration: NullableNumber,
+  ...latest,
 });
 export type FailingHost = Static<typeof FailingHost>;
 

@@ -25,6 +25,8 @@ export const ProblemCheckout = Type.Object({
   checkout: Type.String(),
   status: Type.Enum(['failed', 'stuck']),
   customer: Type.String(),
+  /** The session of its latest event, to open in the session view. */
+  session: Type.String(),
   value: Type.Number(),
   currency: Type.String(),
   lastStep: Type.String(),
@@ -39,6 +41,8 @@ export const CheckoutFocus = Type.Object({
   checkout: Type.String(),
   status: Type.Enum(['completed', 'failed', 'stuck', 'open']),
   customer: Type.String(),
+  /** The session of its latest event, to open in the session view. */
+  session: Type.String(),
   value: Type.Number(),
   currency: Type.String(),
   lastStep: Type.String(),

@@ -62,29 +62,29 @@ const CHECKOUTS_AND_STEPS = (db: string) => `
 type ProblemTuple = [negValue: Num, negLastMs: Num, checkout: string, failed: Num, currency: string, firstMs: Num];
 
 /** Who, where and why for the listed failed or stuck checkouts (raw rows), by checkout. */
-async function problemDetails(storage: Storage, w: Window, ids: string[]): Promise<Map<string, { customer: string; lastStep: string; reason: string }>> {
+async function problemDetails(storage: Storage, w: Window, ids: string[]): Promise<Map<string, { customer: string; session: string; lastStep: string; reason: string }>> {
   if (ids.length === 0) return new Map();
   const db = quoteIdent(storage.database);
-  const out = await rows<{ checkout_id: string; customer: string; last_step: string; reason: string }>(
+  const out = await rows<{ checkout_id: string; customer: string; latest_session: string; last_step: string; reason: string }>(
     storage,
-    `SELECT checkout_id, argMaxIf(customer, event_time, customer != '') AS customer,
+    `SELECT checkout_id, argMaxIf(customer, event_time, customer != '') AS customer, argMax(session, event_time) AS latest_session,
        argMax(if(step = 'step' AND step_name != '', step_name, toString(step)), event_time) AS last_step,
        argMaxIf(reason, event_time, step = 'error') AS reason
      FROM ${db}.checkouts WHERE ${RAW_WINDOW} AND checkout_id IN {ids:Array(String)}
      GROUP BY checkout_id LIMIT {limit:UInt32}`,
     { ...windowParams(w), ids, limit: ids.length },
   );
-  return new Map(out.map((r) => [r.checkout_id, { customer: r.customer, lastStep: r.last_step, reason: r.reason }]));
+  return new Map(out.map((r) => [r.checkout_id, { customer: r.customer, session: r.latest_session, lastStep: r.last_step, reason: r.reason }]));
 }
 
 /** The whole story of one checkout from the raw rows, for the marketer view's link from an alert. */
 async function checkoutFocus(storage: Storage, w: Window, checkout: string, stuckBefore: number): Promise<CheckoutFocus | null> {
   const db = quoteIdent(storage.database);
   const [r] = await rows<{
-    customer: string; last_step: string; reason: string; value: Num; currency: string; completed: Num; errored: Num; first_ms: Num; last_ms: Num; steps: [string, Num][];
+    customer: string; latest_session: string; last_step: string; reason: string; value: Num; currency: string; completed: Num; errored: Num; first_ms: Num; last_ms: Num; steps: [string, Num][];
   }>(
     storage,
-    `SELECT argMaxIf(customer, event_time, customer != '') AS customer,
+    `SELECT argMaxIf(customer, event_time, customer != '') AS customer, argMax(session, event_time) AS latest_session,
        argMax(if(step = 'step' AND step_name != '', step_name, toString(step)), event_time) AS last_step,
        argMaxIf(reason, event_time, step = 'error') AS reason, max(value) AS value, max(currency) AS currency,
        max(step = 'complete') AS completed, max(step = 'error') AS errored,
@@ -99,7 +99,7 @@ async function checkoutFocus(storage: Storage, w: Window, checkout: string, stuc
   const status = Number(r.completed) ? 'completed' : Number(r.errored) ? 'failed' : lastAt < stuckBefore ? 'stuck' : 'open';
   const steps: string[] = [];
   for (const [name] of r.steps) if (!steps.includes(name)) steps.push(name);
-  return { checkout, status, customer: r.customer, value: num(r.value, 2) ?? 0, currency: r.currency, lastStep: r.last_step, reason: r.reason, steps, startedAt: int(r.first_ms), lastAt };
+  return { checkout, status, customer: r.customer, session: r.latest_session, value: num(r.value, 2) ?? 0, currency: r.currency, lastStep: r.last_step, reason: r.reason, steps, startedAt: int(r.first_ms), lastAt };
 }
 
 export async function queryFunnel(
@@ -165,6 +165,7 @@ export async function queryFunnel(
     checkout: t.checkout,
     status: Number(t.failed) ? 'failed' : 'stuck',
     customer: details.get(t.checkout)?.customer ?? '',
+    session: details.get(t.checkout)?.session ?? '',
     value: num(t.value, 2) ?? 0,
     currency: t.currency,
     lastStep: details.get(t.checkout)?.lastStep ?? '',

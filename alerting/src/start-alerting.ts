@@ -10,7 +10,9 @@ import { SIGNALS_QUEUE, type SignalBatch } from '@touchpoint/protocol/signals';
 import type { AlertingConfig } from './config.ts';
 import { alertDestinations } from './channels/alert-destinations.ts';
 import { createEmailChannel } from './channels/email.ts';
+import { createAlertingEraser } from './erasure/alerting-eraser.ts';
 import { createWebhookChannel } from './channels/webhook.ts';
+import type { CustomerDataEraser } from '@touchpoint/protocol/erasure';
 import type { DeadLetterReader } from '@touchpoint/protocol/outreach';
 import type { DeliveryJob, IncidentJob, StuckTimerJob } from './interfaces/jobs.ts';
 import type { Logger } from './interfaces/logger.ts';
@@ -50,7 +52,9 @@ export interface Alerting {
   store: OutreachStore;
   /** For the collector's /unsubscribe route: checks a link's token and suppresses its customer. */
   unsubscribe: Pick<Unsubscribe, 'verify' | 'suppress'>;
-  /** Erasure of one customer: outreach store (Redis) and outreach log (ClickHouse). */
+  /** The worker's share of erasing a customer (Redis: store and queues), for the collector's erasure job. */
+  eraser: CustomerDataEraser;
+  /** Erasure of one customer by id alone, without the sessions and checkouts ClickHouse links to them: the worker's stores and the outreach log. */
   eraseCustomer(project: string, customer: string): Promise<void>;
   /** Runs the SRE rules now (the repeatable job does this every TOUCHPOINT_SRE_INTERVAL). */
   evaluateSre(): Promise<SreTransition[]>;
@@ -126,12 +130,15 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
     'alerting worker started',
   );
 
+  const eraser = createAlertingEraser({ redis: storeRedis, store, incidents: queues.incidents, deliveries: queues.deliveries });
+
   return {
     deadLetters: store,
     store,
     unsubscribe,
+    eraser,
     async eraseCustomer(project, customer) {
-      await store.eraseCustomer(project, customer);
+      await eraser.erase({ project, customer, sessions: [], checkouts: [] });
       await deps.outreachLog.eraseCustomer(project, customer);
     },
     evaluateSre: () => evaluateSreRules(ctx, redis, keys, ctx.now()),

@@ -23,6 +23,9 @@ const SIGNAL_LANES = { urgentMs: 50, relaxedMs: 500 };
 /** On shutdown, how long the writer may take to store what is spooled before the process stops anyway (it is replayed at the next start). */
 const DRAIN_ON_STOP_MS = 10_000;
 
+/** Where rows the engine refuses are kept (ingest/clickhouse-sink.ts); erasure reads it too. */
+export const rejectedDir = (dataDir: string) => join(dataDir, 'rejected');
+
 export interface CollectorDeps {
   config: CollectorConfig;
   /** The data directory: spool, rejected rows, the instance id. */
@@ -70,7 +73,7 @@ export async function startCollector({ config, dataDir, storage, redisUrl, metri
   const signals = new SignalForwarder(queue, id, SIGNAL_LANES, logger);
   const writer = new BatchWriter({
     spool,
-    sinks: [clickhouseSink({ storage, instanceId: id, metrics, logger, rejectedDir: join(dataDir, 'rejected') }), signalSink(queue, id, signals)],
+    sinks: [clickhouseSink({ storage, instanceId: id, metrics, logger, rejectedDir: rejectedDir(dataDir) }), signalSink(queue, id, signals)],
     intervalMs: config.spool.flushIntervalMs,
     logger,
     metrics,

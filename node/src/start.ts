@@ -10,10 +10,12 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { agentScriptFile } from '@touchpoint/agent/assets';
 import { startAlerting, type Alerting } from '@touchpoint/alerting';
+import { openAlertingEraser } from '@touchpoint/alerting/erasure';
 import { openOutreachStore } from '@touchpoint/alerting/store/open-outreach-store';
 import type { ProjectAlerting } from '@touchpoint/alerting/interfaces/project-settings';
-import { startCollector, type Collector } from '@touchpoint/collector';
+import { rejectedDir, startCollector, type Collector } from '@touchpoint/collector';
 import { buildApp } from '@touchpoint/collector/app';
+import { startErasures, type Erasures } from '@touchpoint/collector/erasure';
 import { createMetrics, type Metrics } from '@touchpoint/collector/metrics';
 import type { Project } from '@touchpoint/collector/projects';
 import { createRollupReader } from '@touchpoint/collector/storage/alert-metrics';
@@ -125,13 +127,38 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
       unsubscribe = reader.unsubscribe;
     }
 
+    // Erasure runs in the collector role (it drains the spool and deletes in ClickHouse) and
+    // reaches the worker's stores in Redis through their port: the worker's own eraser, or one
+    // on connections of its own when this process runs no worker.
+    let erasures: Erasures | undefined;
+    if (collector) {
+      let workerStores = alerting?.eraser;
+      if (!workerStores) {
+        const opened = openAlertingEraser(redisUrl, config.alerting);
+        cleanups.push(() => opened.close());
+        workerStores = opened.eraser;
+      }
+      erasures = await startErasures({
+        redisUrl,
+        keyPrefix: config.alerting.keyPrefix,
+        storage,
+        writer: collector.writer,
+        signals: collector.queue,
+        rejectedDir: rejectedDir(config.dataDir),
+        worker: workerStores,
+        logger,
+      });
+      const started = erasures;
+      cleanups.push(() => started.close());
+    }
+
     const app = await buildApp({
       config: config.collector,
       storage,
       metrics,
       logger,
       checks,
-      ...(collector && deadLetters && unsubscribe
+      ...(collector && deadLetters && unsubscribe && erasures
         ? {
             collector: {
               config: config.collector,
@@ -147,6 +174,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
               stuckAfterMs: config.alerting.stuckAfterMs,
               outreach: { log: outreachLog, deadLetters },
               unsubscribe,
+              erasures,
               assets: { agentScript: agentScriptFile, dashboards: { publicDir, vendor: vendorFiles() } },
             },
           }

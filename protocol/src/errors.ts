@@ -44,6 +44,9 @@ export const ERRORS = {
   TP_ERR_NOT_FOUND: { status: 404, message: 'No such route' },
   TP_ERR_BAD_QUERY: { status: 400, message: 'Invalid query parameters' },
   TP_ERR_BAD_REQUEST: { status: 400, message: 'The request is malformed' },
+  // Erasure (collector/src/routes/erasure.ts)
+  TP_ERR_BAD_CUSTOMER_ID: { status: 400, message: 'The customer id must be 1-128 characters without control characters, exactly as the beacons carry it (`customer`, or `identify`\'s id)' },
+  TP_ERR_UNKNOWN_ERASURE: { status: 404, message: 'No erasure with this id in this project (receipts are kept 30 days)' },
   // Customer-facing links
   TP_ERR_UNSUBSCRIBE_LINK_MALFORMED: { status: 400, message: 'This unsubscribe link is cut short or garbled: open the link from the email as it is (it ends in ?token=…)' },
   TP_ERR_UNSUBSCRIBE_LINK_INVALID: { status: 403, message: 'This unsubscribe link was not made by this Touchpoint, or was changed: open the link from the email as it is' },

@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { DeadLetter, DeadLetterReader } from '@touchpoint/protocol/outreach';
+import { idParts } from '../lib/ids.ts';
 import { redisScript } from '../lib/redis-script.ts';
 import type { StoreKeys } from './keys.ts';
 
@@ -21,6 +22,13 @@ export type SendMarker = string | null;
 const MARKER_TTL_MS = 7 * 86_400_000;
 /** Dead letters kept per project; older ones are dropped when more arrive. */
 const DEAD_LETTERS_KEPT = 1000;
+
+
+/** What an alert held in Redis says about whom it is. */
+interface HeldAlert {
+  customer?: string;
+  checkout?: string;
+}
 
 export class OutreachStore implements DeadLetterReader {
   private readonly saveContactScript: ReturnType<typeof redisScript>;
@@ -129,47 +137,69 @@ export class OutreachStore implements DeadLetterReader {
 
   /**
    * Erasure: contact details, consent, cooldown, completion, LCP streak, suppression entry,
-   * sent markers, open checkouts, alerts held for a digest or in an alert group and dead letters of one customer. (The outreach log in
-   * ClickHouse is erased by OutreachLog.eraseCustomer.)
+   * sent markers, open checkouts, alerts held for a digest or in an alert group and dead letters
+   * of one customer, and what names their sessions and checkouts (given by the caller, from
+   * ClickHouse): each session's open checkout, checkout state and their failures in the rate
+   * windows. (The outreach log in ClickHouse is erased by the collector; the queues by
+   * erasure/alerting-eraser.ts.) Returns what it removed, per kind.
    */
-  async eraseCustomer(project: string, customer: string): Promise<void> {
+  async eraseCustomer(project: string, customer: string, links: { sessions?: readonly string[]; checkouts?: readonly string[] } = {}): Promise<Record<string, number>> {
     const k = this.keys;
-    await this.redis.del(k.contact(project, customer), k.completed(project, customer), k.cooldown(project, customer), k.streak(project, customer));
-    await this.redis.srem(k.suppressed(project), customer);
-    // Delivery ids contain the encoded customer between `/` separators (lib/ids.ts).
-    const needle = encodeURIComponent(`/${encodeURIComponent(customer)}/`);
+    const sessions = new Set(links.sessions);
+    const checkouts = new Set(links.checkouts);
+    const names = (a: HeldAlert) => a.customer === customer || (a.checkout !== undefined && checkouts.has(a.checkout));
+    const removed = { keys: 0, suppression: 0, heldAlerts: 0, deadLetters: 0, rateWindowEntries: 0 };
+    const own = [k.contact(project, customer), k.completed(project, customer), k.cooldown(project, customer), k.streak(project, customer), ...[...sessions].map((s) => k.sessionCheckout(project, s))];
+    removed.keys += await this.redis.del(...own);
+    removed.suppression += await this.redis.srem(k.suppressed(project), customer);
     const doomed: string[] = [];
     let cursor = '0';
     do {
       const [next, batch] = await this.redis.scan(cursor, 'MATCH', k.projectPattern(project), 'COUNT', 1000);
       cursor = next;
       for (const key of batch) {
-        if (key.includes(':sent:') && key.includes(needle)) doomed.push(key);
-        else if (key.includes(':checkout:') && !key.includes(':checkout-errors:')) {
-          if ((await this.redis.hget(key, 'customer')) === customer) doomed.push(key);
-        } else if (key.includes(':alert-digest:waiting') || key.includes(':alert-digest:sending:')) {
-          // Marketer alerts held for a digest name the customer (store/alert-digest.ts).
-          const held = Object.entries(await this.redis.hgetall(key)).filter(([, v]) => (JSON.parse(v) as { customer?: string }).customer === customer);
-          if (held.length) await this.redis.hdel(key, ...held.map(([id]) => id));
-        } else if (key.includes(':alert-group:') && key.endsWith(':pending')) {
-          // Alerts an alert group has not told yet name the customer (store/alert-groups.ts).
-          const held = Object.entries(await this.redis.hgetall(key)).filter(([, v]) => (JSON.parse(v) as { customer?: string }).customer === customer);
-          if (held.length) await this.redis.hdel(key, ...held.map(([id]) => id));
+        if (key.includes(':sent:')) {
+          // Delivery ids are made of the customer or the incident (which names the checkout) by joinId.
+          if (idParts(decodeURIComponent(key.slice(key.indexOf(':sent:') + 6))).some((p) => p === customer || checkouts.has(p))) doomed.push(key);
+        } else if (key.includes(':checkout-errors:')) {
+          if (key.endsWith(':money')) continue;
+          const named = (await this.redis.smembers(key)).filter((incident) => idParts(incident).some((p) => checkouts.has(p)));
+          if (named.length) removed.rateWindowEntries += await this.redis.srem(key, ...named);
+        } else if (key.includes(':checkout:')) {
+          const [owner, session] = await this.redis.hmget(key, 'customer', 'session');
+          const id = decodeURIComponent(key.slice(key.lastIndexOf(':checkout:') + 10));
+          if (owner === customer || (typeof session === 'string' && sessions.has(session)) || checkouts.has(id)) doomed.push(key);
+        } else if (key.includes(':alert-digest:waiting') || key.includes(':alert-digest:sending:') || (key.includes(':alert-group:') && key.endsWith(':pending'))) {
+          // Marketer alerts held for a digest (store/alert-digest.ts) or not yet told by their
+          // group (store/alert-groups.ts) name the customer or the checkout.
+          const held = Object.entries(await this.redis.hgetall(key)).filter(([, v]) => names(JSON.parse(v) as HeldAlert));
+          if (held.length) removed.heldAlerts += await this.redis.hdel(key, ...held.map(([id]) => id));
+        } else if (key.includes(':alert-group:') && key.endsWith(':seen')) {
+          // The delivery ids a group took in (store/alert-groups.ts) are made of the customer or the checkout.
+          const named = (await this.redis.smembers(key)).filter((id) => idParts(decodeURIComponent(id)).some((p) => p === customer || checkouts.has(p)));
+          if (named.length) removed.heldAlerts += await this.redis.srem(key, ...named);
         } else if (key.includes(':alert-group:') && key.includes(':message:')) {
           // A group message kept for its retries: the same, without the customer's alerts.
           const kept = await this.redis.get(key);
           const message = kept ? (JSON.parse(kept) as { members?: string[] | Record<string, never> }) : undefined;
           const members = Array.isArray(message?.members) ? message.members : [];
-          const left = members.filter((m) => (JSON.parse(m) as { customer?: string }).customer !== customer);
-          if (left.length < members.length) await this.redis.set(key, JSON.stringify({ ...message, members: left }), 'KEEPTTL');
+          const left = members.filter((m) => !names(JSON.parse(m) as HeldAlert));
+          if (left.length < members.length) {
+            await this.redis.set(key, JSON.stringify({ ...message, members: left }), 'KEEPTTL');
+            removed.heldAlerts += members.length - left.length;
+          }
         }
       }
     } while (cursor !== '0');
-    if (doomed.length) await this.redis.del(...doomed);
+    if (doomed.length) removed.keys += await this.redis.del(...doomed);
     const letters = await this.redis.hgetall(k.deadLetters(project));
     const ids = Object.entries(letters)
-      .filter(([, v]) => (JSON.parse(v) as DeadLetter).customer === customer)
+      .filter(([id, v]) => (JSON.parse(v) as DeadLetter).customer === customer || idParts(id).some((p) => checkouts.has(p)))
       .map(([id]) => id);
-    if (ids.length) await this.redis.multi().hdel(k.deadLetters(project), ...ids).zrem(k.deadLetterIndex(project), ...ids).exec();
+    if (ids.length) {
+      await this.redis.multi().hdel(k.deadLetters(project), ...ids).zrem(k.deadLetterIndex(project), ...ids).exec();
+      removed.deadLetters += ids.length;
+    }
+    return removed;
   }
 }

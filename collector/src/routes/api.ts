@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdminGuard } from '../plugins/admin-auth.ts';
 import { scrubAnswers } from '../plugins/scrub-answers.ts';
 import type { RouteDeps } from './deps.ts';
+import erasureRoutes from './erasure.ts';
 import liveRoutes from './live.ts';
 import outreachRoutes from './outreach.ts';
 import queryRoutes from './query.ts';
@@ -20,4 +21,5 @@ export default async function apiRoutes(app: FastifyInstance, deps: RouteDeps & 
   await app.register(queryRoutes, deps);
   await app.register(liveRoutes, deps);
   await app.register(outreachRoutes, deps);
+  await app.register(erasureRoutes, deps);
 }

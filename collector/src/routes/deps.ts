@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DeadLetterReader, OutreachLog, UnsubscribePort } from '@touchpoint/protocol/outreach';
 import type { CollectorConfig } from '../config.ts';
+import type { Erasures } from '../erasure/erasures.ts';
 import type { BeaconValidator } from '../ingest/validate.ts';
 import type { SignalForwarder } from '../ingest/signal-forwarder.ts';
 import type { Spool } from '../ingest/spool.ts';
@@ -34,4 +35,6 @@ export interface RouteDeps extends HealthDeps {
   outreach: { log: OutreachLog; deadLetters: DeadLetterReader };
   /** The worker's unsubscribe links (Redis), for the public /unsubscribe route. */
   unsubscribe: UnsubscribePort;
+  /** Erasure of one customer on request: receipts and the durable job. */
+  erasures: Pick<Erasures, 'request' | 'receipt'>;
 }

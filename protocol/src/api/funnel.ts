@@ -21,9 +21,9 @@ export type FunnelStep = Static<typeof FunnelStep>;
 export const OtherStep = Type.Object({ step: Type.String(), checkouts: Type.Integer() });
 export type OtherStep = Static<typeof OtherStep>;
 
-export const ProblemCheckout = Type.Object({
+/** What a checkout row says of one checkout, wherever it is listed. */
+const checkoutProps = {
   checkout: Type.String(),
-  status: Type.Enum(['failed', 'stuck']),
   customer: Type.String(),
   /** The session of its latest event, to open in the session view. */
   session: Type.String(),
@@ -33,24 +33,17 @@ export const ProblemCheckout = Type.Object({
   reason: Type.String(),
   startedAt: Type.Integer(),
   lastAt: Type.Integer(),
-});
+};
+
+export const ProblemCheckout = Type.Object({ ...checkoutProps, status: Type.Enum(['failed', 'stuck']) });
 export type ProblemCheckout = Static<typeof ProblemCheckout>;
 
 /** One checkout as the marketer view shows it when a link (an alert) names it. */
 export const CheckoutFocus = Type.Object({
-  checkout: Type.String(),
+  ...checkoutProps,
   status: Type.Enum(['completed', 'failed', 'stuck', 'open']),
-  customer: Type.String(),
-  /** The session of its latest event, to open in the session view. */
-  session: Type.String(),
-  value: Type.Number(),
-  currency: Type.String(),
-  lastStep: Type.String(),
-  reason: Type.String(),
   /** Named steps it reached, in the order it reached them. */
   steps: Type.Array(Type.String()),
-  startedAt: Type.Integer(),
-  lastAt: Type.Integer(),
 });
 export type CheckoutFocus = Static<typeof CheckoutFocus>;
 

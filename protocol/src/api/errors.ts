@@ -1,8 +1,8 @@
 /** GET …/errors: error and failed-request rates over time, top messages and failing hosts. */
 import Type, { type Static } from 'typebox';
-import { echo, limitQuery, NullableNumber, query } from './common.ts';
+import { echo, limitQuery, NullableNumber, query, testQuery } from './common.ts';
 
-export const ErrorsQuery = query({ limit: limitQuery(10) });
+export const ErrorsQuery = query({ limit: limitQuery(10), test: testQuery });
 export type ErrorsQuery = Static<typeof ErrorsQuery>;
 
 export const ErrorMessage = Type.Object({ kind: Type.String(), message: Type.String(), count: Type.Integer(), sessions: Type.Integer(), lastAt: Type.Integer() });

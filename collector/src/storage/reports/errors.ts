@@ -2,27 +2,32 @@
 import type { ErrorsBody } from '@touchpoint/protocol/api/errors';
 import { MAX_POINTS } from '@touchpoint/protocol/api/common';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
-import { int, num, RAW_WINDOW, rows, windowParams, type Num, type Window } from './report-sql.ts';
+import { CHOSEN_TRAFFIC } from '../test-traffic-sql.ts';
+import { int, num, RAW_WINDOW, rows, windowParams, type Num, type RawWindow } from './report-sql.ts';
 
 /**
  * Page loads are `nav` events (the agent sends one per page load): counted from the `timings`
- * minute rows of the navigation's `load` phase, which every navigation has. Errors and failed
+ * minute rows of the navigation's `load` phase, which every navigation has, or, when test
+ * traffic is asked for (the rollups hold none), from the raw navigations. Errors and failed
  * requests are counted from their raw tables, a few rows per hundred page loads.
  */
-export async function queryErrors(storage: Storage, w: Window, bucketS: number, limit: number): Promise<ErrorsBody> {
+export async function queryErrors(storage: Storage, w: RawWindow, bucketS: number, limit: number): Promise<ErrorsBody> {
   const db = quoteIdent(storage.database);
   const p = { ...windowParams(w), bucket: bucketS, limit };
   const bucket = (col: string) => `intDiv(toUInt32(${col}), {bucket:UInt32}) * {bucket:UInt32}`;
   const since = 'toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}))';
-  const raw = (table: string, col: 'err' | 'http') =>
-    `SELECT ${bucket('received_at')} AS k, toUInt64(0) AS nav, ${col === 'err' ? 'count()' : 'toUInt64(0)'} AS err, ${col === 'http' ? 'count()' : 'toUInt64(0)'} AS http
-       FROM ${db}.${table} WHERE project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64}) GROUP BY k`;
+  const raw = (table: string, col: 'nav' | 'err' | 'http') =>
+    `SELECT ${bucket('received_at')} AS k, ${col === 'nav' ? 'count()' : 'toUInt64(0)'} AS nav, ${col === 'err' ? 'count()' : 'toUInt64(0)'} AS err, ${col === 'http' ? 'count()' : 'toUInt64(0)'} AS http
+       FROM ${db}.${table} WHERE project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64}) AND ${CHOSEN_TRAFFIC} GROUP BY k`;
+  const loads = (w.test ?? 'exclude') === 'exclude'
+    ? `SELECT ${bucket('t')} AS k, count AS nav, toUInt64(0) AS err, toUInt64(0) AS http FROM ${db}.timings
+           WHERE project = {project:String} AND metric = 'load' AND dim = '' AND dim_value = '' AND t >= ${since} AND t < fromUnixTimestamp64Milli({to:Int64})`
+    : raw('navigations', 'nav');
   const [series, messages, hosts] = await Promise.all([
     rows<{ t: Num; nav: Num; err: Num; http: Num }>(
       storage,
       `SELECT k AS t, sum(nav) AS nav, sum(err) AS err, sum(http) AS http FROM (
-         SELECT ${bucket('t')} AS k, count AS nav, toUInt64(0) AS err, toUInt64(0) AS http FROM ${db}.timings
-           WHERE project = {project:String} AND metric = 'load' AND dim = '' AND dim_value = '' AND t >= ${since} AND t < fromUnixTimestamp64Milli({to:Int64})
+         ${loads}
          UNION ALL ${raw('errors', 'err')}
          UNION ALL ${raw('requests', 'http')}
        ) GROUP BY t ORDER BY t LIMIT ${MAX_POINTS + 1}`,

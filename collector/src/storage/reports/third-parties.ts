@@ -1,9 +1,9 @@
-/** Third-party resource hosts by bytes or p95, from the raw `resources` table. */
+/** Third-party resource hosts by bytes or p95, from the raw `resources` table (test traffic as the window asks). */
 import type { ThirdParty } from '@touchpoint/protocol/api/third-parties';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
-import { int, num, RAW_WINDOW, rows, windowParams, type Num, type Window } from './report-sql.ts';
+import { int, num, RAW_WINDOW, rows, windowParams, type Num, type RawWindow } from './report-sql.ts';
 
-export async function queryThirdParties(storage: Storage, w: Window, sort: 'bytes' | 'p95', limit: number): Promise<ThirdParty[]> {
+export async function queryThirdParties(storage: Storage, w: RawWindow, sort: 'bytes' | 'p95', limit: number): Promise<ThirdParty[]> {
   const db = quoteIdent(storage.database);
   const order = sort === 'p95' ? 'p95 DESC, bytes DESC' : 'bytes DESC, p95 DESC';
   const out = await rows<{ host: string; requests: Num; bytes: Num; p95: number | null; sessions: Num }>(

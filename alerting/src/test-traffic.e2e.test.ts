@@ -6,13 +6,16 @@
  * inboxes, the outreach webhook, the marketers' email and webhook and the SREs' webhook. Consented
  * customers with failed and stuck checkouts: tagged, nothing arrives anywhere and the outreach
  * log says why; the same traffic untagged reaches customers and marketers. A project's test
- * recipient is the one exception. (Test-only imports of the collector and node.)
+ * recipient is the one exception. SRE threshold rules read the real rollups: slow, failing pages
+ * under a load test fire nothing, the same pages untagged fire. (Test-only imports of the
+ * collector and node.)
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
+import { createRollupReader } from '@touchpoint/collector/storage/alert-metrics';
 import { createOutreachLog } from '@touchpoint/collector/storage/outreach-log';
 import type { Touchpoint } from '@touchpoint/node';
 import { postBeacon, startTestTouchpoint, tempDir } from '@touchpoint/node/testing';
@@ -53,10 +56,15 @@ beforeAll(async () => {
       TOUCHPOINT_STUCK_AFTER: '1s',
       // Alerts as they happen: this test is about whether anything is sent, not how it is grouped.
       TOUCHPOINT_ALERT_GROUPING: 'off',
+      // Evaluated when the test asks (evaluateSre), on few samples: a handful of page loads is an incident here.
       TOUCHPOINT_SRE_INTERVAL: '1h',
+      TOUCHPOINT_SRE_RULES: JSON.stringify([
+        { id: 'lcp-p75', kind: 'timing', metric: 'LCP', quantile: 0.75, above: 2500, window: '5m', minCount: 5 },
+        { id: 'errors', kind: 'error_rate', above: 5, window: '5m', minCount: 5 },
+      ]),
     }),
     outreachLog: createOutreachLog(tp.storage),
-    rollups: { timingByPath: async () => [], errorCounts: async () => ({ errors: 0, pageLoads: 0 }) },
+    rollups: createRollupReader(tp.storage),
     registry,
     logger: silentLogger,
     projects: [{ id: 'demo', name: 'Demo Shop', testRecipients: ['qa-1'] }],
@@ -157,5 +165,47 @@ describe("a project's test recipients", () => {
     expect(smtp.mails.filter((m) => m.to.includes('qa-2@shop.example'))).toEqual([]);
     expect(smtp.mails.filter((m) => m.to.includes(MARKETING))).toHaveLength(marketerMails);
     expect(hooks.on('/alerts')).toHaveLength(marketerHooks);
+  });
+});
+
+describe('SRE threshold rules on k6-tagged traffic', () => {
+  const PAGE = 'https://shop.example/slow-sre';
+  /** A page load over the LCP threshold with a JS error: tagged as the k6 scenarios tag it, or not. */
+  const slowLoad = (i: number, tagged: boolean): Visit => {
+    const now = Date.now();
+    const b: Beacon = {
+      v: 1, session: tagged ? `k6-${RUN}-sre-${i}-0badf00d` : `ssre${i}`, page: PAGE, sentAt: now, events: [
+        { type: 'nav', at: now - 3000, dns: 1, tcp: 2, tls: 3, ttfb: 400, download: 50, domInteractive: 2000, domComplete: 5000, load: 5200 },
+        { type: 'vital', at: now - 2000, name: 'LCP', value: 6000 + i },
+        { type: 'error', at: now - 1000, kind: 'js', message: 'render failed' },
+      ],
+    };
+    return { beacons: [b], headers: tagged ? { 'x-touchpoint-load-test': `k6/${RUN}` } : {} };
+  };
+  const stored = (tagged: boolean) => async () => {
+    const rs = await tp.storage.client.query({
+      query: `SELECT toUInt32(count()) AS n FROM {db:Identifier}.vitals WHERE project = 'demo' AND path = '/slow-sre' AND (test_traffic != '') = {tagged:Bool}`,
+      query_params: { db: tp.storage.database, tagged },
+      format: 'JSONEachRow',
+    });
+    const [r] = await rs.json<{ n: number }>();
+    return r?.n === 10;
+  };
+
+  it('fire no SRE alert for slow, failing pages under a load test, and fire for the same pages untagged', async () => {
+    for (let i = 0; i < 10; i++) await send(slowLoad(i, true));
+    // Stored (the rows are there, marked), and still nothing to fire on.
+    await waitFor('the load test\'s page loads stored', stored(true), 20_000, 100);
+    expect(await alerting.evaluateSre()).toEqual([]);
+    await sleep(1000);
+    expect(hooks.on('/sre')).toEqual([]);
+    expect(smtp.mails.filter((m) => m.to.includes(SRE))).toEqual([]);
+
+    for (let i = 0; i < 10; i++) await send(slowLoad(i, false));
+    await waitFor('the real page loads stored', stored(false), 20_000, 100);
+    const fired = await alerting.evaluateSre();
+    expect(fired.map((t) => [t.series, t.state, t.measurement?.count]).sort()).toEqual([['errors', 'firing', 10], ['lcp-p75:/slow-sre', 'firing', 10]]);
+    await waitFor('both SRE webhooks', () => hooks.on('/sre').length === 2, 20_000);
+    await waitFor('both SRE emails', () => smtp.mails.filter((m) => m.to.includes(SRE)).length === 2, 20_000);
   });
 });

@@ -108,7 +108,7 @@ describe('the session view', () => {
     expect(await fact('country')).toBe('NZ');
     expect(await fact('connection')).toBe('3g');
     expect(s.release).toBeNull();
-    expect(await fact('release')).toContain('not recorded');
+    expect(await fact('release')).toContain('none reported');
     expect(await page.textContent('[data-testid=window]')).toContain(`${s.beacons} beacons, ${s.pages.length} pages`);
   });
 

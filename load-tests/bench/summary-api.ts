@@ -18,7 +18,8 @@ export interface Summary {
 }
 
 export async function fetchSummary(q: SummaryQuery): Promise<Summary> {
-  const params = new URLSearchParams({ from: String(q.from), to: String(q.to) });
+  // The bench's beacons are test traffic (bench-… sessions, the load-test header): counted only when asked.
+  const params = new URLSearchParams({ from: String(q.from), to: String(q.to), test: 'include' });
   if (q.session) params.set('session', q.session);
   const url = `${q.baseUrl}/api/v1/projects/${encodeURIComponent(q.project)}/summary?${params}`;
   const res = await fetchOnce(url, { headers: { authorization: `Bearer ${q.adminToken}` } });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
+import type { TestTraffic } from '@touchpoint/protocol/api/common';
 import type { Summary } from '@touchpoint/protocol/api/summary';
 import { loadConfig } from './config.ts';
 import { startTouchpoint, type StartOptions, type Touchpoint } from './start.ts';
@@ -63,7 +64,7 @@ export async function getJson<T = Record<string, unknown>>(tp: Touchpoint, path:
 }
 
 /** The summary of the demo project around now. */
-export async function summary(tp: Touchpoint, filter: { session?: string; customer?: string } = {}) {
+export async function summary(tp: Touchpoint, filter: { session?: string; customer?: string; test?: TestTraffic } = {}) {
   const now = Date.now();
   const q = new URLSearchParams({ from: String(now - 3600_000), to: String(now + 60_000), ...filter });
   const res = await getJson<Summary>(tp, `/api/v1/projects/demo/summary?${q}`);

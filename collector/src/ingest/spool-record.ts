@@ -19,7 +19,7 @@ export interface BeaconContext {
   receivedAt: number;
   client: ClientInfo;
   country: string;
-  /** Test traffic: what marked it (ingest/synthetic.ts); its signals carry it. */
+  /** Test traffic: what marked it (ingest/synthetic.ts); its signals and its stored rows carry it. */
   synthetic?: string | undefined;
 }
 
@@ -38,7 +38,8 @@ const NONE = Object.freeze([]) as never[];
  * Every string field gets the treatment protocol/src/privacy/fields.ts gives it, before the
  * spool: `url` fields scrubUrl, `text`, `selector`, `label` and `host` fields scrubText; the
  * page's path becomes a route (normalizeRoute: ids, emails and tokens are `:id`), the dimension
- * the rollups and dashboards group by, while the page URL kept for drill-down is scrubbed.
+ * the rollups and dashboards group by, while the page URL kept for drill-down is scrubbed; the
+ * release is a `label`.
  * Ids (`id`) were vetted by accept-beacon.ts; `contact-redis-only` fields (identify's email and
  * language) ride only in the signal, to the outreach store. Event objects are scrubbed in
  * place, so their signals carry the scrubbed values too.
@@ -152,6 +153,8 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
     requests,
     checkouts,
     custom_events: customEvents,
+    release: beacon.release === undefined ? '' : scrubText(beacon.release),
+    test_traffic: ctx.synthetic ?? '',
   }));
   return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals, urgent };
 }

@@ -32,6 +32,7 @@ describe('syntheticTag', () => {
     expect(syntheticTag('k6/<script>alert(1)</script>', b(), [vital], real)).toBe('k6/scriptalert1/script');
     expect(syntheticTag('x'.repeat(500), b(), [vital], real)).toHaveLength(64);
     expect(syntheticTag('   ', b(), [vital], real)).toBe('load-test');
+    expect(syntheticTag('k6/4111111111111111', b(), [vital], real)).toBe('k6/[card]');
     expect(syntheticTag(undefined, b(), [{ type: 'custom', at: 1, name: 'loadtest', props: { tool: '!!' } }], real)).toBe('load-test');
   });
 });

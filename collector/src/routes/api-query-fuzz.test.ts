@@ -26,9 +26,9 @@ beforeAll(async () => {
 });
 afterAll(async () => tp?.close());
 
-const PARAMS = ['from', 'to', 'metric', 'by', 'bucket', 'limit', 'sort', 'checkout', 'path', 'device', 'browser', 'country', 'connection', 'customer', 'session', 'offset', 'q'];
+const PARAMS = ['from', 'to', 'metric', 'by', 'bucket', 'limit', 'sort', 'checkout', 'test', 'path', 'device', 'browser', 'country', 'connection', 'customer', 'session', 'offset', 'q'];
 const hostile = fc.oneof(
-  fc.constantFrom('', '0', '-1', '1e300', '1e14', '100000000000001', 'NaN', 'Infinity', '-0', '0x10', '1.5', 'null', 'true', '[]', '{}', 'auto', 'LCP', 'path', 'p95', '%00', '%', '%E0%A4%A', '..', '/', '\\'),
+  fc.constantFrom('', '0', '-1', '1e300', '1e14', '100000000000001', 'NaN', 'Infinity', '-0', '0x10', '1.5', 'null', 'true', '[]', '{}', 'auto', 'LCP', 'path', 'p95', 'include', 'only', '%00', '%', '%E0%A4%A', '..', '/', '\\'),
   fc.integer({ min: -1e15, max: 1e15 }).map(String),
   fc.string({ maxLength: 40 }),
   fc.string({ minLength: 1000, maxLength: 3000 }),

@@ -160,6 +160,10 @@ describe('POST /v1/beacon refuses', () => {
     ['10,000 events', { ...base, events: Array.from({ length: 10_000 }, () => ({ type: 'vital', at: now, name: 'CLS', value: 0 })) }, /./],
     ['an unknown top-level field', { ...base, admin: true }, /unknown field "admin"/],
     ['a session of 1,000 characters', { ...base, session: 'x'.repeat(1000) }, /session must NOT have more than 128 characters/],
+    ['a release with a space', { ...base, release: 'v1 beta' }, /release must match pattern/],
+    ['an empty release', { ...base, release: '' }, /release must NOT have fewer than 1 characters/],
+    ['a release of 65 characters', { ...base, release: 'v'.repeat(65) }, /release must NOT have more than 64 characters/],
+    ['a release that is a number', { ...base, release: 2 }, /release must be string/],
   ];
   for (const [name, body, message] of shapeCases) {
     it(`${name}`, async () => {

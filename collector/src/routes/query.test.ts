@@ -20,10 +20,16 @@ async function get<T = Record<string, unknown>>(path: string, token: string | nu
   return { status: res.status, body: (await res.json()) as T };
 }
 
-async function send(page: string, events: BeaconEvent[], opts: { ua?: string; country?: string; session?: string; customer?: string } = {}) {
+async function send(page: string, events: BeaconEvent[], opts: { ua?: string; country?: string; session?: string; customer?: string; release?: string; loadTest?: string } = {}) {
   const headers: Record<string, string> = { 'user-agent': opts.ua ?? DESKTOP };
   if (opts.country) headers['x-country'] = opts.country;
-  const over = { page: `${SHOP}${page}`, ...(opts.session ? { session: opts.session } : {}), ...(opts.customer ? { customer: opts.customer } : {}) };
+  if (opts.loadTest) headers['x-touchpoint-load-test'] = opts.loadTest;
+  const over = {
+    page: `${SHOP}${page}`,
+    ...(opts.session ? { session: opts.session } : {}),
+    ...(opts.customer ? { customer: opts.customer } : {}),
+    ...(opts.release ? { release: opts.release } : {}),
+  };
   const res = await postBeacon(tp, beacon(events, over), { headers });
   expect(res.status).toBe(204);
 }
@@ -70,6 +76,18 @@ beforeAll(async () => {
     checkout('error', 'co2', 1000, { reason: 'payment_declined' })], { customer: 'cust-2' });
   await send('/checkout', [checkout('start', 'co3', 20_000, { value: 70, currency: 'AUD' }), checkout('step', 'co3', 10_000, { name: 'shipping' })], { customer: 'cust-3' });
 
+  // A load test on /k6 (tagged as the k6 scenarios tag it): slow, failing, with a release of its
+  // own. Every assertion above on the real traffic doubles as a check that it is left out.
+  const k6 = { loadTest: 'k6/run-q', session: 'k6-run-q-1-0badf00d', release: 'v9-loadtest', customer: 'k6-cust' };
+  await send('/k6', [vital('LCP', 9000), vital('LCP', 9500), vital('INP', 900), nav(), { type: 'error', at: at(), kind: 'js', message: 'k6 boom' },
+    { type: 'error', at: at(), kind: 'js', message: 'k6 boom' }, { type: 'http', at: at(), method: 'GET', url: 'https://api.k6.example/x', status: 503, duration: 50 },
+    res('k6cdn.example', 99_999, 50), checkout('start', 'co-k6', 3000, { value: 999, currency: 'AUD' }), checkout('error', 'co-k6', 1000, { reason: 'k6' })], k6);
+  // Releases: v1.0.0 in two beacons, then v1.1.0 (custom events, so no other report changes).
+  const custom = (): BeaconEvent => ({ type: 'custom', at: at(), name: 'view' });
+  await send('/rel', [custom()], { release: 'v1.0.0' });
+  await send('/rel', [custom()], { release: 'v1.0.0' });
+  await send('/rel', [custom()], { release: 'v1.1.0' });
+
   // Everything is queryable once the last beacon's rows are in.
   await waitFor(async () => {
     const r = await get<{ checkouts: number }>(`/api/v1/projects/demo/funnel?${win}`);
@@ -78,6 +96,10 @@ beforeAll(async () => {
   await waitFor(async () => {
     const r = await get<{ rows: unknown[] }>(`/api/v1/projects/demo/breakdown?metric=LCP&by=path&${win}`);
     return r.body.rows.length === 3;
+  });
+  await waitFor(async () => {
+    const r = await get<{ releases: unknown[] }>(`/api/v1/projects/demo/releases?test=include&${win}`);
+    return r.body.releases.length === 3;
   });
 });
 
@@ -239,6 +261,65 @@ describe('sessions', () => {
   });
 });
 
+describe('test traffic', () => {
+  it('never reaches a report read from the rollups', async () => {
+    const paths = await get<{ rows: { value: string }[] }>(`/api/v1/projects/demo/breakdown?metric=LCP&by=path&${win}`);
+    expect(paths.body.rows.map((r) => r.value)).not.toContain('/k6');
+    // One filter under hour buckets, and two filters: both read the raw table.
+    for (const q of ['path=/k6', 'path=/k6&device=desktop']) {
+      const ts = await get<{ points: unknown[] }>(`/api/v1/projects/demo/timeseries?metric=LCP&${q}&${win}`);
+      expect(ts, q).toMatchObject({ status: 200, body: { points: [] } });
+    }
+    expect((await get(`/api/v1/projects/demo/vitals-pass-rate?path=/k6&${win}`)).body).toMatchObject({ pageLoads: 0 });
+    const funnel = await get<{ checkouts: number; problems: { checkout: string }[] }>(`/api/v1/projects/demo/funnel?${win}`);
+    expect(funnel.body.checkouts).toBe(3);
+    expect(funnel.body.problems.map((p) => p.checkout)).not.toContain('co-k6');
+  });
+
+  it('is left out of the raw-table reports unless asked for: test=include adds it, test=only shows it alone', async () => {
+    const errors = async (test: string) => (await get<Record<string, unknown> & { topMessages: { message: string }[] }>(`/api/v1/projects/demo/errors?${test}${win}`)).body;
+    expect(await errors('')).toMatchObject({ pageLoads: 2, errors: 3, failedRequests: 2 });
+    expect(await errors('test=exclude&')).toMatchObject({ pageLoads: 2, errors: 3, failedRequests: 2 });
+    const all = await errors('test=include&');
+    expect(all).toMatchObject({ pageLoads: 3, errors: 5, failedRequests: 3, errorRate: 1.6667 });
+    expect(all.topMessages[0]).toMatchObject({ message: 'k6 boom', count: 2 });
+    const only = await errors('test=only&');
+    expect(only).toMatchObject({ pageLoads: 1, errors: 2, failedRequests: 1, errorRate: 2 });
+    expect(only.topMessages.map((m) => m.message)).toEqual(['k6 boom']);
+
+    const hosts = async (test: string) => (await get<{ rows: { host: string }[] }>(`/api/v1/projects/demo/third-parties?${test}${win}`)).body.rows.map((r) => r.host);
+    expect(await hosts('')).toEqual(['cdn.example', 'ads.example']);
+    expect(await hosts('test=include&')).toEqual(['k6cdn.example', 'cdn.example', 'ads.example']);
+    expect(await hosts('test=only&')).toEqual(['k6cdn.example']);
+
+    const slowest = async (test: string) => (await get<{ sessions: { session: string }[] }>(`/api/v1/projects/demo/sessions?metric=LCP&limit=3&${test}${win}`)).body.sessions.map((x) => x.session);
+    expect(await slowest('')).not.toContain('k6-run-q-1-0badf00d');
+    expect((await slowest('test=include&'))[0]).toBe('k6-run-q-1-0badf00d');
+    expect(await slowest('test=only&')).toEqual(['k6-run-q-1-0badf00d', 'k6-run-q-1-0badf00d']);
+  });
+});
+
+describe('releases', () => {
+  it('lists each release with the first and last time a beacon carried it in the window, in the order they appeared', async () => {
+    const r = await get<{ releases: { release: string; firstAt: number; lastAt: number; beacons: number }[] }>(`/api/v1/projects/demo/releases?${win}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ project: 'demo', from, to });
+    expect(r.body.releases.map((x) => [x.release, x.beacons])).toEqual([['v1.0.0', 2], ['v1.1.0', 1]]);
+    const [first, second] = r.body.releases;
+    expect(first!.firstAt).toBeGreaterThanOrEqual(t0);
+    expect(first!.firstAt).toBeLessThan(first!.lastAt + 1);
+    expect(second!.firstAt).toBeGreaterThanOrEqual(first!.lastAt);
+    // The load test's release only when asked for; a window before them has none; limit keeps the first.
+    const all = await get<{ releases: { release: string }[] }>(`/api/v1/projects/demo/releases?test=include&${win}`);
+    expect(all.body.releases.map((x) => x.release)).toEqual(['v9-loadtest', 'v1.0.0', 'v1.1.0']);
+    const only = await get<{ releases: { release: string }[] }>(`/api/v1/projects/demo/releases?test=only&${win}`);
+    expect(only.body.releases.map((x) => x.release)).toEqual(['v9-loadtest']);
+    expect((await get(`/api/v1/projects/demo/releases?from=${from - 3600_000}&to=${from}`)).body).toMatchObject({ releases: [] });
+    const one = await get<{ releases: { release: string }[] }>(`/api/v1/projects/demo/releases?limit=1&${win}`);
+    expect(one.body.releases.map((x) => x.release)).toEqual(['v1.0.0']);
+  });
+});
+
 describe('projects', () => {
   it('lists the projects to pick from', async () => {
     const r = await get(`/api/v1/projects`);
@@ -265,15 +346,37 @@ describe('bad requests', () => {
     ['a nav phase for sessions', undefined, `/sessions?metric=dns&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
     ['an empty checkout', undefined, `/funnel?checkout=&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
     ['a checkout id of 300 characters', undefined, `/funnel?checkout=${'x'.repeat(300)}&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an unknown test choice', undefined, `/errors?test=yes&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an empty test choice', undefined, `/third-parties?test=&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a test choice in capitals', undefined, `/sessions?test=INCLUDE&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a test choice as SQL', undefined, `/releases?test=${encodeURIComponent("include' OR 1=1 --")}&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a test choice on a rollup report', undefined, `/timeseries?metric=LCP&test=include&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['a test choice on the funnel', undefined, `/funnel?test=only&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['releases without a token', null, `/releases?${ok}`, 401, 'TP_ERR_UNAUTHORIZED'],
+    ['releases without to', undefined, `/releases?from=${now}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['releases from as text', undefined, `/releases?from=yesterday&to=${now}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['releases to before from', undefined, `/releases?from=${now}&to=${now - 1}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['releases over 92 days', undefined, `/releases?from=${now - 93 * 86_400_000}&to=${now}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['releases with limit 0', undefined, `/releases?limit=0&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['releases with limit 101', undefined, `/releases?limit=101&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
+    ['releases with an unknown parameter', undefined, `/releases?release=v1&${ok}`, 400, 'TP_ERR_BAD_QUERY'],
   ] as const)('with %s answers %i', async (_name, token, path, status, code) => {
     const res = await get(`/api/v1/projects/demo${path}`, token === undefined ? undefined : token);
     expect(res.status).toBe(status);
     expect(res.body).toMatchObject({ statusCode: status, code });
   });
 
+  it('names the test parameter and its choices when the value is wrong', async () => {
+    const res = await get<{ message: string }>(`/api/v1/projects/demo/errors?test=yes&${ok}`);
+    expect(res.body.message).toMatch(/test/);
+    expect(res.body.message).toMatch(/exclude|allowed values/);
+  });
+
   it('404s an unknown project', async () => {
     const res = await get(`/api/v1/projects/nope/funnel?${ok}`);
     expect(res).toMatchObject({ status: 404, body: { code: 'TP_ERR_UNKNOWN_PROJECT' } });
+    const releases = await get(`/api/v1/projects/nope/releases?${ok}`);
+    expect(releases).toMatchObject({ status: 404, body: { code: 'TP_ERR_UNKNOWN_PROJECT' } });
   });
 
   it.each([

@@ -8,18 +8,21 @@
  *   GET …/:project/timeseries?metric&from&to[&bucket][&filters]   p50/p75/p95/p99 per bucket (rollups)
  *   GET …/:project/breakdown?metric&by&from&to[&limit][&filters]   per dimension value, slowest p75 first
  *   GET …/:project/vitals-pass-rate?from&to[&by][&limit][&filters] share of page loads good on LCP, INP and CLS
- *   GET …/:project/errors?from&to[&limit][&filters]   error and failed-request rates, top messages and hosts
- *   GET …/:project/third-parties?from&to[&sort][&limit][&filters]  resource hosts by bytes or p95
+ *   GET …/:project/errors?from&to[&limit][&filters][&test]   error and failed-request rates, top messages and hosts
+ *   GET …/:project/third-parties?from&to[&sort][&limit][&filters][&test]  resource hosts by bytes or p95
  *   GET …/:project/funnel?from&to[&limit][&checkout]  checkout funnel over the project's checkoutSteps, stuck/failed checkouts, revenue at risk
- *   GET …/:project/sessions?metric&from&to[&limit][&filters]  slowest page loads, for drill-down
+ *   GET …/:project/sessions?metric&from&to[&limit][&filters][&test]  slowest page loads, for drill-down
  *   GET …/:project/sessions/:session?from&to          one session's story (at most 7 days apart)
- *   GET …/:project/releases?from&to[&limit]           releases the agent reported, for chart markers
+ *   GET …/:project/releases?from&to[&limit][&test]    releases the beacons reported, first seen in the window, for chart markers
  *
  * Filters: path, device, browser, country, connection (exact match, bound as parameters).
+ * Test traffic (load tests, synthetic monitors): the rollups hold none, so the reports read from
+ * them never show it; the reports read from the raw tables leave it out unless `test=include`
+ * (with it) or `test=only` (it alone).
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { BUCKETS, DIMENSION_NAMES, errorResponses, MAX_POINTS, MAX_RANGE_MS, pickBucket, ProjectParams, type Filters } from '@touchpoint/protocol/api/common';
+import { BUCKETS, DIMENSION_NAMES, errorResponses, MAX_POINTS, MAX_RANGE_MS, pickBucket, ProjectParams, type Filters, type TestTraffic } from '@touchpoint/protocol/api/common';
 import { ErrorsQuery, ErrorsReport } from '@touchpoint/protocol/api/errors';
 import { Funnel, FunnelQuery } from '@touchpoint/protocol/api/funnel';
 import { PASS_RATE_DEFINITION, PassRateQuery, PassRateReport, type PassRate } from '@touchpoint/protocol/api/pass-rate';
@@ -37,6 +40,7 @@ import { queryFunnel } from '../storage/reports/funnel.ts';
 import { queryPassRate } from '../storage/reports/pass-rate.ts';
 import { queryReleases } from '../storage/reports/releases.ts';
 import { querySession } from '../storage/reports/session.ts';
+import type { RawWindow } from '../storage/reports/report-sql.ts';
 import { querySlowSessions } from '../storage/reports/sessions.ts';
 import { queryThirdParties } from '../storage/reports/third-parties.ts';
 import { queryBreakdown, queryTimeseries } from '../storage/reports/timeseries.ts';
@@ -59,6 +63,8 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
     if (q.to - q.from > maxMs) throw new TouchpointError('TP_ERR_BAD_QUERY', `the range may span at most ${maxMs / 86_400_000} days`);
     return { project, from: q.from, to: q.to };
   }
+  /** The window of a report read from the raw tables, with the test traffic it asked for. */
+  const rawWindowOf = (project: string, q: { from: number; to: number; test?: TestTraffic | undefined }): RawWindow => ({ ...windowOf(project, q), test: q.test });
   const filtersOf = (q: Filters): Filters => {
     const f: Filters = {};
     for (const d of DIMENSION_NAMES) if (q[d] !== undefined) f[d] = q[d];
@@ -118,7 +124,7 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
   app.get('/api/v1/projects/:project/errors', {
     schema: { params: ProjectParams, querystring: ErrorsQuery, response: { 200: ErrorsReport, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req.params.project, req.query);
+    const w = rawWindowOf(req.params.project, req.query);
     const bucket = pickBucket(w.from, w.to, 'auto');
     return { ...echo(w), bucket, ...(await queryErrors(storage, w, bucket, req.query.limit ?? 10, filtersOf(req.query))) };
   });
@@ -126,7 +132,7 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
   app.get('/api/v1/projects/:project/third-parties', {
     schema: { params: ProjectParams, querystring: ThirdPartiesQuery, response: { 200: ThirdParties, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req.params.project, req.query);
+    const w = rawWindowOf(req.params.project, req.query);
     const sort = req.query.sort ?? 'bytes';
     return { ...echo(w), sort, rows: await queryThirdParties(storage, w, sort, req.query.limit ?? 20, filtersOf(req.query)) };
   });
@@ -147,7 +153,7 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
     schema: { params: ProjectParams, querystring: SessionsQuery, response: { 200: Sessions, ...errorResponses } },
   }, async (req) => {
     const q = req.query;
-    const w = windowOf(req.params.project, q);
+    const w = rawWindowOf(req.params.project, q);
     const metric = q.metric ?? 'LCP';
     return { ...echo(w), metric, sessions: await querySlowSessions(storage, w, metric, q.limit ?? 20, filtersOf(q)) };
   });
@@ -164,7 +170,7 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
   app.get('/api/v1/projects/:project/releases', {
     schema: { params: ProjectParams, querystring: ReleasesQuery, response: { 200: Releases, ...errorResponses } },
   }, async (req) => {
-    const w = windowOf(req.params.project, req.query);
-    return { ...echo(w), ...(await queryReleases(storage, w, req.query.limit ?? 20)) };
+    const w = rawWindowOf(req.params.project, req.query);
+    return { ...echo(w), releases: await queryReleases(storage, w, req.query.limit ?? 20) };
   });
 }

@@ -28,6 +28,24 @@ describe('GET /api/v1/projects/:project/summary', () => {
     expect(past.body).toEqual({ beacons: 0, events: {}, vitals: {} });
   });
 
+  it('leaves test traffic out unless asked for: test=include adds it, test=only shows it alone', async () => {
+    const customer = `sum-k6-${Date.now()}`;
+    const load = { 'x-touchpoint-load-test': 'k6/sum' };
+    for (const [value, headers] of [[100, {}], [200, {}], [9000, load]] as const) {
+      expect((await postBeacon(tp, beacon([vital('LCP', value)], { customer }), { headers })).status).toBe(204);
+    }
+    const all = await waitFor(async () => {
+      const s = await summary(tp, { customer, test: 'include' });
+      return s.beacons === 3 && s;
+    });
+    expect(all.vitals.LCP!.count).toBe(3);
+    const real = await summary(tp, { customer });
+    expect(real).toMatchObject({ beacons: 2, events: { vital: 2 }, vitals: { LCP: { count: 2 } } });
+    expect(real.vitals.LCP!.p95).toBeLessThan(300);
+    expect(await summary(tp, { customer, test: 'exclude' })).toEqual(real);
+    expect(await summary(tp, { customer, test: 'only' })).toMatchObject({ beacons: 1, vitals: { LCP: { count: 1, p50: 9000 } } });
+  });
+
   const now = Date.now();
   it.each([
     ['no token', null, `from=${now}&to=${now + 1}`, 401, 'TP_ERR_UNAUTHORIZED'],
@@ -37,6 +55,8 @@ describe('GET /api/v1/projects/:project/summary', () => {
     ['to before from', undefined, `from=${now}&to=${now - 1}`, 400, 'TP_ERR_BAD_QUERY'],
     ['a range over 92 days', undefined, `from=0&to=${now}`, 400, 'TP_ERR_BAD_QUERY'],
     ['an unknown parameter', undefined, `from=${now}&to=${now + 1}&dimension=1`, 400, 'TP_ERR_BAD_QUERY'],
+    ['an unknown test choice', undefined, `from=${now}&to=${now + 1}&test=all`, 400, 'TP_ERR_BAD_QUERY'],
+    ['two test choices', undefined, `from=${now}&to=${now + 1}&test=include&test=only`, 400, 'TP_ERR_BAD_QUERY'],
     ['an injection attempt in customer', undefined, `from=${now}&to=${now + 1}&customer=${encodeURIComponent("x' OR 1=1 --")}`, 200, undefined],
   ] as const)('with %s answers %i', async (_name, token, query, status, code) => {
     const res = await getJson(tp, `/api/v1/projects/demo/summary?${query}`, token === undefined ? undefined : token);

@@ -13,10 +13,10 @@ export default async function summaryRoutes(fastify: FastifyInstance, { projects
     schema: { params: ProjectParams, querystring: SummaryQuery, response: { 200: Summary, ...errorResponses } },
   }, async (req) => {
     const { project } = req.params;
-    const { from, to, customer, session } = req.query;
+    const { from, to, customer, session, test } = req.query;
     if (!projects.byId(project)) throw new TouchpointError('TP_ERR_UNKNOWN_PROJECT', project);
     if (to <= from) throw new TouchpointError('TP_ERR_BAD_QUERY', '"to" must be after "from"');
     if (to - from > MAX_RANGE_MS) throw new TouchpointError('TP_ERR_BAD_QUERY', 'the range may span at most 92 days');
-    return querySummary(storage, { project, from, to, customer, session });
+    return querySummary(storage, { project, from, to, customer, session, test });
   });
 }

@@ -62,3 +62,25 @@ it('drives the default SRE rules: p75 LCP of /checkout above 2.5 s and error rat
   const errors = await measureRule(reader, 'shop', errorRule, now + 30_000);
   expect(errors).toMatchObject([{ series: 'error-rate', breached: true, value: 8 }]);
 });
+
+it('never counts test traffic: slow load-test pages and their errors raise nothing, in the rollups or the raw rows beside them', async () => {
+  const reader = createRollupReader(storage);
+  const w = { project: 'load', from: now - 300_000, to: now + 60_000 };
+  const at = chTime(now - 20_000);
+  const row = { project: 'load', event_time: at, received_at: at, customer: '', test_traffic: 'k6/run-1' };
+  const insert = (table: string, values: Record<string, unknown>[]) => storage.client.insert({ table: `${storage.database}.${table}`, format: 'JSONEachRow', values });
+  await insert('vitals', Array.from({ length: 40 }, (_, i) => ({ ...row, session: `k6-${i}`, path: '/slow', name: 'LCP', value: 9000 })));
+  await insert('navigations', Array.from({ length: 100 }, (_, i) => ({ ...row, session: `k6-${i}`, path: '/slow', load: 600 })));
+  await insert('errors', Array.from({ length: 60 }, (_, i) => ({ ...row, session: `k6-${i}`, path: '/slow', kind: 'js', message: 'boom' })));
+  // The rows are there, marked; the reader sees none of them.
+  const stored = await storage.client.query({ query: `SELECT toUInt32(count()) AS n FROM ${storage.database}.errors WHERE project = 'load' AND test_traffic = 'k6/run-1'`, format: 'JSONEachRow' });
+  expect(await stored.json()).toEqual([{ n: 60 }]);
+  expect(await reader.timingByPath({ ...w, metric: 'LCP', quantile: 0.75 })).toEqual([]);
+  expect(await reader.errorCounts(w)).toEqual({ errors: 0, pageLoads: 0 });
+  for (const rule of DEFAULT_SRE_RULES) expect((await measureRule(reader, 'load', rule, now + 30_000)).filter((m) => m.breached)).toEqual([]);
+  // The same pages, real: the reader counts them.
+  await insert('errors', [{ ...row, test_traffic: '', session: 'real', path: '/slow', kind: 'js', message: 'boom' }]);
+  await insert('vitals', [{ ...row, test_traffic: '', session: 'real', path: '/slow', name: 'LCP', value: 9000 }]);
+  expect(await reader.errorCounts(w)).toEqual({ errors: 1, pageLoads: 0 });
+  expect(await reader.timingByPath({ ...w, metric: 'LCP', quantile: 0.75 })).toEqual([{ path: '/slow', count: 1, value: 9000 }]);
+});

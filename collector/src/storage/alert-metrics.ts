@@ -1,11 +1,13 @@
 /**
  * Reads the rollups for alerting's SRE threshold rules (alerting's RollupReader). Windows are
- * whole minutes: the minute `from` falls in is included.
+ * whole minutes: the minute `from` falls in is included. Test traffic never counts: the rollups
+ * hold real traffic only, and so do the raw rows read beside them.
  */
 import type { Quantile, RollupReader, TimingByPath } from '@touchpoint/protocol/rollups';
 import type { Storage } from './clickhouse.ts';
 import { quoteIdent } from './clickhouse.ts';
 import { percentilesBy } from './reports/timeseries.ts';
+import { REAL_TRAFFIC } from './test-traffic-sql.ts';
 import { isMetric } from './timing-states.ts';
 
 /** Levels of the timings states (migration 003), in order: the state is merged for all four. */
@@ -27,9 +29,11 @@ export function createRollupReader(storage: Storage): RollupReader {
     },
     async errorCounts({ project, from, to }) {
       // Page loads as the errors API counts them: navigations, from the `load` phase's minute rows.
+      // Both real traffic only: a load test's errors raise no SRE alert.
       const rs = await client.query({
         query: `SELECT
-            (SELECT count() FROM ${db}.errors WHERE project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64})) AS errors,
+            (SELECT count() FROM ${db}.errors WHERE project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64})
+              AND ${REAL_TRAFFIC}) AS errors,
             (SELECT sum(count) FROM ${db}.timings WHERE project = {project:String} AND metric = 'load' AND dim = '' AND dim_value = ''
               AND t >= ${since} AND t < fromUnixTimestamp64Milli({to:Int64})) AS page_loads`,
         query_params: { project, from, to },

@@ -85,6 +85,17 @@ describe('cluster schema', () => {
     expect(intake).toHaveLength(1);
     expect(intake[0]).toMatch(/ON CLUSTER '\{cluster\}'[\s\S]*ENGINE = Null$/);
     expect(statements.some((s) => s.includes('beacon_intake_local'))).toBe(false);
+    // Migration 007 changes views in place: their new queries read the local tables too.
+    const modified = statements.filter((s) => /^ALTER TABLE `touchpoint`\.\w+ ON CLUSTER '\{cluster\}'\s+MODIFY QUERY/.test(s));
+    expect(modified.length).toBeGreaterThanOrEqual(12);
+    for (const v of modified) {
+      expect(v).toMatch(/FROM `touchpoint`\.(`\w+_local`|beacon_intake)/);
+      expect(v).not.toMatch(/FROM `touchpoint`\.(vitals|navigations|checkouts)\b/);
+    }
+    expect(modified.find((s) => s.includes('timings_from_vitals'))).toMatch(/FROM `touchpoint`\.`vitals_local`\s+WHERE test_traffic = ''/);
+    // Its new columns reach the local and the Distributed tables; the intake stays one table per server.
+    expect(statements.filter((s) => /^ALTER TABLE `touchpoint`\.`(beacons|beacons_local)` ON CLUSTER[\s\S]*ADD COLUMN IF NOT EXISTS release/.test(s))).toHaveLength(2);
+    expect(statements.filter((s) => /^ALTER TABLE `touchpoint`\.`?beacon_intake`? ON CLUSTER[\s\S]*ADD COLUMN IF NOT EXISTS test_traffic/.test(s))).toHaveLength(1);
   });
 
   it('handles later ALTERs and DROPs, and refuses what it does not know', async () => {

@@ -107,6 +107,8 @@ export function toCluster(statement: string, localTables: Set<string>, opts: Clu
     const [, dbPart = '', namePart = ''] = alter;
     const name = unquote(namePart);
     const rest = sql.slice(alter[0].length);
+    // A materialized view's new query reads and writes the local tables, as its CREATE does.
+    if (/^\s+MODIFY\s+QUERY\s/i.test(rest)) return [`ALTER TABLE ${dbPart}.${namePart} ${onCluster}${toLocalRefs(rest, localTables)}`];
     if (!localTables.has(name)) return [`ALTER TABLE ${dbPart}.${namePart} ${onCluster}${rest}`];
     const onLocal = `ALTER TABLE ${dbPart}.${quote(`${name}_local`)} ${onCluster}${rest}`;
     // Column changes must reach the Distributed table too; indexes, TTLs, settings live on the data.

@@ -51,10 +51,10 @@ it('keeps the page loads of an install upgraded from 004, each once even if 005 
   const window = { project: 'up', from: H, to: H + 2 * HOUR };
 
   // 005 runs, then runs again as after a crash before its version was recorded; migrate() then
-  // applies it a third time, and 006.
+  // applies it a third time, then 006 and the later ones.
   await run(5);
   await run(5);
-  expect(await migrate(storage)).toEqual([5, 6]);
+  expect((await migrate(storage)).slice(0, 2)).toEqual([5, 6]);
   const [r] = await queryPassRate(storage, window, undefined, 1, {});
   expect(r).toMatchObject({ pageLoads: 2, good: 1, lcpGood: 2, inpGood: 1, p75: { INP: 450 } });
   const tables = await (await storage.client.query({ query: `SELECT name FROM system.tables WHERE database = {db:String}`, query_params: { db: storage.database }, format: 'JSONEachRow' })).json<{ name: string }>();

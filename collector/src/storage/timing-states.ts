@@ -13,10 +13,11 @@
  *    phase is not rolled up by, a window inside one hour): the raw table.
  *
  * Raw and rolled-up states are the same type (t-digest of Float64), so one merge gives the
- * percentiles of the union. Identifiers come from the fixed maps below; values are parameters.
+ * percentiles of the union; raw rows are real traffic only, as the rollups are (migration 007). Identifiers come from the fixed maps below; values are parameters.
  */
 import { VITAL_NAMES, type NavPhase, type VitalName } from '@touchpoint/protocol';
 import { DIMENSION_NAMES, METRICS, type Dimension, type Filters, type Metric } from '@touchpoint/protocol/api/common';
+import { REAL_TRAFFIC } from './test-traffic-sql.ts';
 
 /** Dimension name (API) → column identifier (SQL). The only identifiers chosen per request. */
 export const DIMENSIONS: Readonly<Record<Dimension, string>> = { path: 'path', device: 'device', browser: 'browser', country: 'country', connection: 'connection' };
@@ -95,8 +96,9 @@ export function timingStates(db: string, w: Window, metric: Metric, g: Grouping,
     const src = isVital(metric)
       ? { table: 'vitals', value: 'value', where: ' AND name = {metric:String}' }
       : { table: 'navigations', value: `toFloat64(${NAV_COLUMNS[metric]})`, where: '' };
+    // The rollups hold real traffic only: so do the raw rows merged with them.
     return `SELECT ${rawKey} AS k, count() AS c, ${STATE_OF(src.value)} AS s FROM ${db}.${src.table}
-      WHERE project = {project:String}${src.where} AND ${range}${where} GROUP BY k`;
+      WHERE project = {project:String}${src.where} AND ${range}${where} AND ${REAL_TRAFFIC} GROUP BY k`;
   };
   const tRange = (a: string, b: string) => `t >= fromUnixTimestamp64Milli({${a}:Int64}) AND t < fromUnixTimestamp64Milli({${b}:Int64})`;
   const rRange = (a: string, b: string) => `received_at >= fromUnixTimestamp64Milli({${a}:Int64}) AND received_at < fromUnixTimestamp64Milli({${b}:Int64})`;

@@ -98,7 +98,7 @@ export async function renderSession(main, project, p, stale) {
           ...fact('OS', s.os, 'os'),
           ...fact('country', s.country, 'country'),
           ...fact('connection', s.connection, 'connection'),
-          ...fact('release', s.release ?? 'not recorded (the agent reports no release yet)', 'release'),
+          ...fact('release', s.release ?? 'none reported (init({ release }) sends one)', 'release'),
           ...fact('events', Object.entries(s.counts).map(([k, v]) => `${fmtInt(v)} ${k}`).join(', '), 'counts'),
         ),
       ),

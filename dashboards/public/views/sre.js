@@ -98,12 +98,10 @@ export async function renderSre(main, project, p, stale) {
     withDelta(httpCard, errors.failedRequestRate, prevErrors.failedRequestRate, fmtPct, true, pp);
   }
   const filterText = Object.entries(filters).map(([k, v]) => `${k} = ${v}`).join(', ');
-  const releaseNote = !releases.recorded
-    ? h('p.muted', { 'data-testid': 'releases', 'data-recorded': 'false' }, 'Release markers appear once the agent reports a release: none is recorded yet.')
-    : releases.releases.length === 0
-      ? h('p.muted', { 'data-testid': 'releases', 'data-recorded': 'true' }, 'No release reported in this window.')
-      : h('p', { 'data-testid': 'releases', 'data-recorded': 'true' }, 'Releases: ',
-          ...releases.releases.map((r) => h('span.release', { 'data-release': r.release, 'data-first-at': r.firstAt }, `${r.release} (first seen ${fmtTime(r.firstAt, zone)}, ${fmtInt(r.beacons)} beacons) `)));
+  const releaseNote = releases.releases.length === 0
+    ? h('p.muted', { 'data-testid': 'releases' }, 'No release reported in this window (the agent sends one with init({ release })).')
+    : h('p', { 'data-testid': 'releases' }, 'Releases: ',
+        ...releases.releases.map((r) => h('span.release', { 'data-release': r.release, 'data-first-at': r.firstAt }, `${r.release} (first seen ${fmtTime(r.firstAt, zone)}, ${fmtInt(r.beacons)} beacons) `)));
 
   const view = h(
     'section',

@@ -45,6 +45,14 @@ export const windowQuery = {
 export const filterQuery = Object.fromEntries(DIMENSION_NAMES.map((d) => [d, Type.Optional(Type.String({ minLength: 1, maxLength: 1024 }))])) as {
   [D in Dimension]: Type.TOptional<Type.TString>;
 };
+/**
+ * Test traffic (load tests, synthetic monitors, test projects: what marked it is stored with each
+ * row) in a report read from the raw tables: left out unless asked for. Reports on the rollups
+ * have no choice: the rollups hold real traffic only.
+ */
+export const TEST_TRAFFIC = ['exclude', 'include', 'only'] as const;
+export type TestTraffic = (typeof TEST_TRAFFIC)[number];
+export const testQuery = Type.Optional(Type.Enum(TEST_TRAFFIC, { default: 'exclude', description: 'test traffic: exclude (default), include, or only' }));
 export const limitQuery = (dflt: number) => Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: dflt }));
 export const MetricName = Type.Enum(METRICS);
 export const DimensionName = Type.Enum(DIMENSION_NAMES);

@@ -1,8 +1,8 @@
 /** GET …/errors: error and failed-request rates over time, top messages and failing hosts. */
 import Type, { type Static } from 'typebox';
-import { echo, filterQuery, limitQuery, NullableNumber, query } from './common.ts';
+import { echo, filterQuery, limitQuery, NullableNumber, query, testQuery } from './common.ts';
 
-export const ErrorsQuery = query({ limit: limitQuery(10), ...filterQuery });
+export const ErrorsQuery = query({ limit: limitQuery(10), ...filterQuery, test: testQuery });
 export type ErrorsQuery = Static<typeof ErrorsQuery>;
 
 /** `session`: the latest session that had it, to open in the session view. */

@@ -1,8 +1,8 @@
 /** GET …/releases?from&to: the releases the agent reported in a window, for markers on the charts. */
 import Type, { type Static } from 'typebox';
-import { echo, limitQuery, query } from './common.ts';
+import { echo, limitQuery, query, testQuery } from './common.ts';
 
-export const ReleasesQuery = query({ limit: limitQuery(20) });
+export const ReleasesQuery = query({ limit: limitQuery(20), test: testQuery });
 export type ReleasesQuery = Static<typeof ReleasesQuery>;
 
 export const Release = Type.Object({
@@ -16,8 +16,6 @@ export type Release = Static<typeof Release>;
 
 export const Releases = Type.Object({
   ...echo,
-  /** false where this storage records no release (the beacons carry none yet): `releases` is then empty. */
-  recorded: Type.Boolean(),
   /** In the order they first appeared. */
   releases: Type.Array(Release),
 });

@@ -90,7 +90,7 @@ export const Session = Type.Object({
   os: Type.String(),
   country: Type.String(),
   connection: Type.String(),
-  /** The release the agent reported (its latest), null where releases are not recorded. */
+  /** The release the agent reported (its latest), null when it reported none. */
   release: Type.Union([Type.String(), Type.Null()]),
   /** Events per type over every beacon of the session, listed or not. */
   counts: Type.Record(Type.String(), Type.Integer()),

@@ -1,11 +1,12 @@
 /** GET …/sessions: the slowest page loads of a vital, with their elements, for drill-down. */
 import Type, { type Static } from 'typebox';
 import { VITAL_NAMES } from '../beacon.ts';
-import { echo, filterQuery, limitQuery, NullableNumber, query } from './common.ts';
+import { echo, filterQuery, limitQuery, NullableNumber, query, testQuery } from './common.ts';
 
 export const SessionsQuery = query({
   metric: Type.Optional(Type.Enum(VITAL_NAMES, { default: 'LCP' })),
   limit: limitQuery(20),
+  test: testQuery,
   ...filterQuery,
 });
 export type SessionsQuery = Static<typeof SessionsQuery>;

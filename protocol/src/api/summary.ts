@@ -1,8 +1,9 @@
 /** GET …/summary: beacons, events per type and vital percentiles over a window, for one project, customer or session. */
 import Type, { type Static } from 'typebox';
-import { query } from './common.ts';
+import { query, testQuery } from './common.ts';
 
 export const SummaryQuery = query({
+  test: testQuery,
   customer: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   session: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
 });

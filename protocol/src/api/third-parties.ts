@@ -1,8 +1,8 @@
 /** GET …/third-parties: resource hosts by bytes or p95. */
 import Type, { type Static } from 'typebox';
-import { echo, filterQuery, limitQuery, NullableNumber, query } from './common.ts';
+import { echo, filterQuery, limitQuery, NullableNumber, query, testQuery } from './common.ts';
 
-export const ThirdPartiesQuery = query({ sort: Type.Optional(Type.Enum(['bytes', 'p95'], { default: 'bytes' })), limit: limitQuery(20), ...filterQuery });
+export const ThirdPartiesQuery = query({ sort: Type.Optional(Type.Enum(['bytes', 'p95'], { default: 'bytes' })), limit: limitQuery(20), ...filterQuery, test: testQuery });
 export type ThirdPartiesQuery = Static<typeof ThirdPartiesQuery>;
 
 export const ThirdParty = Type.Object({

@@ -3,23 +3,25 @@ import type { Filters } from '@touchpoint/protocol/api/common';
 import type { ErrorsBody } from '@touchpoint/protocol/api/errors';
 import { MAX_POINTS } from '@touchpoint/protocol/api/common';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
+import { CHOSEN_TRAFFIC } from '../test-traffic-sql.ts';
 import { FAMILY_DIMENSIONS, familyFilterSql } from './family-filters.ts';
-import { int, num, RAW_WINDOW, rows, windowParams, type Num, type Window } from './report-sql.ts';
+import { int, num, RAW_WINDOW, rows, windowParams, type Num, type RawWindow } from './report-sql.ts';
 
 /**
  * Page loads are `nav` events (the agent sends one per page load): counted from the `timings`
- * minute rows of the navigation's `load` phase, which every navigation has, or with filters
- * from the raw `navigations` (the rollup has no minute rows per dimension). Errors and failed
- * requests are counted from their raw tables, a few rows per hundred page loads. Every filter
- * applies to every part (family-filters.ts).
+ * minute rows of the navigation's `load` phase, which every navigation has, or from the raw
+ * `navigations` with filters (the rollup has no minute rows per dimension) or when test traffic
+ * is asked for (the rollups hold none). Errors and failed requests are counted from their raw
+ * tables, a few rows per hundred page loads. Every filter applies to every part
+ * (family-filters.ts), and so does the test-traffic choice.
  */
-export async function queryErrors(storage: Storage, w: Window, bucketS: number, limit: number, f: Filters = {}): Promise<ErrorsBody> {
+export async function queryErrors(storage: Storage, w: RawWindow, bucketS: number, limit: number, f: Filters = {}): Promise<ErrorsBody> {
   const db = quoteIdent(storage.database);
   const bucket = (col: string) => `intDiv(toUInt32(${col}), {bucket:UInt32}) * {bucket:UInt32}`;
   const since = 'toStartOfMinute(fromUnixTimestamp64Milli({from:Int64}))';
   // The series starts at the window's minute, as the minute rows of page loads do.
-  const seriesWindow = `project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64})`;
-  const filtered = Object.keys(f).length > 0;
+  const seriesWindow = `project = {project:String} AND received_at >= ${since} AND received_at < fromUnixTimestamp64Milli({to:Int64}) AND ${CHOSEN_TRAFFIC}`;
+  const fromRaw = Object.keys(f).length > 0 || (w.test ?? 'exclude') !== 'exclude';
   const inSeries = {
     errors: familyFilterSql(db, FAMILY_DIMENSIONS.errors, f, seriesWindow),
     requests: familyFilterSql(db, FAMILY_DIMENSIONS.requests, f, seriesWindow),
@@ -31,7 +33,7 @@ export async function queryErrors(storage: Storage, w: Window, bucketS: number, 
   const raw = (table: 'errors' | 'requests', col: 'err' | 'http') =>
     `SELECT ${bucket('received_at')} AS k, toUInt64(0) AS nav, ${col === 'err' ? 'count()' : 'toUInt64(0)'} AS err, ${col === 'http' ? 'count()' : 'toUInt64(0)'} AS http
        FROM ${db}.${table} WHERE ${seriesWindow}${inSeries[table].sql} GROUP BY k`;
-  const pageLoads = filtered
+  const pageLoads = fromRaw
     ? `SELECT ${bucket('received_at')} AS k, count() AS nav, toUInt64(0) AS err, toUInt64(0) AS http FROM ${db}.navigations
          WHERE ${seriesWindow}${inSeries.navigations.sql} GROUP BY k`
     : `SELECT ${bucket('t')} AS k, count AS nav, toUInt64(0) AS err, toUInt64(0) AS http FROM ${db}.timings

@@ -1,11 +1,9 @@
-/** The releases beacons reported in a window, in the order they appeared, for the charts' markers. */
+/** The releases beacons reported in a window (migration 007's `beacons.release`), in the order they first appeared, for the charts' markers. */
 import type { Release } from '@touchpoint/protocol/api/releases';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
-import { recordsRelease } from './release-column.ts';
-import { int, RAW_WINDOW, rows, windowParams, type Num, type Window } from './report-sql.ts';
+import { int, RAW_WINDOW, rows, windowParams, type Num, type RawWindow } from './report-sql.ts';
 
-export async function queryReleases(storage: Storage, w: Window, limit: number): Promise<{ recorded: boolean; releases: Release[] }> {
-  if (!(await recordsRelease(storage))) return { recorded: false, releases: [] };
+export async function queryReleases(storage: Storage, w: RawWindow, limit: number): Promise<Release[]> {
   const db = quoteIdent(storage.database);
   const out = await rows<{ release: string; first_ms: Num; last_ms: Num; beacons: Num }>(
     storage,
@@ -14,5 +12,5 @@ export async function queryReleases(storage: Storage, w: Window, limit: number):
      GROUP BY release ORDER BY first_ms, release LIMIT {limit:UInt32}`,
     { ...windowParams(w), limit },
   );
-  return { recorded: true, releases: out.map((r) => ({ release: r.release, firstAt: int(r.first_ms), lastAt: int(r.last_ms), beacons: int(r.beacons) })) };
+  return out.map((r) => ({ release: r.release, firstAt: int(r.first_ms), lastAt: int(r.last_ms), beacons: int(r.beacons) }));
 }

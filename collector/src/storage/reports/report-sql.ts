@@ -7,17 +7,26 @@
  * route validated; input never reaches the SQL text. Every query is bounded by a receive-time
  * window and a LIMIT.
  */
-import type { Dimension, Filters, Percentiles } from '@touchpoint/protocol/api/common';
+import type { Dimension, Filters, Percentiles, TestTraffic } from '@touchpoint/protocol/api/common';
 import { DIMENSION_NAMES } from '@touchpoint/protocol/api/common';
 import type { Storage } from '../clickhouse.ts';
+import { CHOSEN_TRAFFIC } from '../test-traffic-sql.ts';
 import { DIMENSIONS, type Window } from '../timing-states.ts';
 
 export type { Window };
 
+/** A raw-table report's window, and whether it reads test traffic too (default: it does not). */
+export interface RawWindow extends Window {
+  test?: TestTraffic | undefined;
+}
+
 export type Num = string | number;
 
-/** Fixed window clause on a raw table (received_at) and its parameters. */
-export const RAW_WINDOW = 'project = {project:String} AND received_at >= fromUnixTimestamp64Milli({from:Int64}) AND received_at < fromUnixTimestamp64Milli({to:Int64})';
+/**
+ * Fixed window clause on a raw table (received_at), test traffic left out unless the window
+ * asks for it, and its parameters (windowParams).
+ */
+export const RAW_WINDOW = `project = {project:String} AND received_at >= fromUnixTimestamp64Milli({from:Int64}) AND received_at < fromUnixTimestamp64Milli({to:Int64}) AND ${CHOSEN_TRAFFIC}`;
 
 /** ` AND <column> = {f_<name>:String}` for each filter given; columns from DIMENSIONS only. */
 export function filterSql(f: Filters, allowed: readonly Dimension[] = DIMENSION_NAMES): { sql: string; params: Record<string, string> } {
@@ -32,7 +41,7 @@ export function filterSql(f: Filters, allowed: readonly Dimension[] = DIMENSION_
   return { sql, params };
 }
 
-export const windowParams = (w: Window) => ({ project: w.project, from: w.from, to: w.to });
+export const windowParams = (w: RawWindow) => ({ project: w.project, from: w.from, to: w.to, test: w.test ?? 'exclude' });
 
 /**
  * A dashboard query the engine gives up on after this long (TIMEOUT_EXCEEDED → 500, logged)

@@ -11,7 +11,6 @@
  */
 import { SESSION_LIMITS, type SessionStory } from '@touchpoint/protocol/api/session';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
-import { recordsRelease } from './release-column.ts';
 import { digitsOf, int, num, RAW_WINDOW, rows, windowParams, type Num, type Window } from './report-sql.ts';
 
 interface SessionRow {
@@ -24,22 +23,22 @@ const ORDER = 'ORDER BY event_time, received_at';
 
 export async function querySession(storage: Storage, w: Window, session: string): Promise<SessionStory | null> {
   const db = quoteIdent(storage.database);
-  const withRelease = await recordsRelease(storage);
   const [head] = await rows<SessionRow>(
     storage,
     `SELECT count() AS beacons, toUnixTimestamp64Milli(min(received_at)) AS first_ms, toUnixTimestamp64Milli(max(received_at)) AS last_ms,
        argMaxIf(customer, received_at, customer != '') AS customer, argMax(device, received_at) AS device, argMax(browser, received_at) AS browser,
        argMax(browser_version, received_at) AS browser_version, argMax(os, received_at) AS os, argMax(country, received_at) AS country,
        argMax(connection, received_at) AS connection, sumMap(event_counts) AS counts
-       ${withRelease ? ", argMaxIf(release, received_at, release != '') AS release" : ''}
+       , argMaxIf(release, received_at, release != '') AS release
      FROM ${db}.beacons WHERE ${RAW_WINDOW} AND session = {session:String}`,
-    { ...windowParams(w), session },
+    // One session's story is told whole, load test or not: it was asked for by its id.
+    { ...windowParams({ ...w, test: 'include' }), session },
   );
   if (!head || int(head.beacons) === 0) return null;
   const firstAt = int(head.first_ms);
   const lastAt = int(head.last_ms);
   // The session's own span: [first beacon, last beacon], inside the asked window.
-  const p = { ...windowParams({ project: w.project, from: firstAt, to: lastAt + 1 }), session, customer: head.customer };
+  const p = { ...windowParams({ project: w.project, from: firstAt, to: lastAt + 1, test: 'include' }), session, customer: head.customer };
   const inSession = `${RAW_WINDOW} AND session = {session:String}`;
   const L = SESSION_LIMITS;
 
@@ -116,7 +115,7 @@ export async function querySession(storage: Storage, w: Window, session: string)
     os: head.os,
     country: head.country,
     connection: head.connection,
-    release: withRelease && head.release ? head.release : null,
+    release: head.release || null,
     counts: Object.fromEntries(Object.entries(head.counts).map(([k, v]) => [k, int(v)])),
     pages: pages
       .map((r) => ({ path: r.path, url: r.url, firstAt: Math.min(int(r.first_ms), firstEvent.get(r.path) ?? Infinity), lastAt: int(r.last_ms), beacons: int(r.beacons) }))

@@ -1,11 +1,11 @@
-/** The slowest page loads of a vital, with their LCP and INP elements, from the raw `vitals` table. */
+/** The slowest page loads of a vital, with their LCP and INP elements, from the raw `vitals` table (test traffic as the window asks). */
 import type { VitalName } from '@touchpoint/protocol';
 import type { Filters } from '@touchpoint/protocol/api/common';
 import type { SlowSession } from '@touchpoint/protocol/api/sessions';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
-import { digitsOf, filterSql, int, num, RAW_WINDOW, rows, windowParams, type Num, type Window } from './report-sql.ts';
+import { digitsOf, filterSql, int, num, RAW_WINDOW, rows, windowParams, type Num, type RawWindow } from './report-sql.ts';
 
-export async function querySlowSessions(storage: Storage, w: Window, metric: VitalName, limit: number, f: Filters): Promise<SlowSession[]> {
+export async function querySlowSessions(storage: Storage, w: RawWindow, metric: VitalName, limit: number, f: Filters): Promise<SlowSession[]> {
   const db = quoteIdent(storage.database);
   const filt = filterSql(f);
   const top = await rows<{ session: string; path: string; device: string; browser: string; os: string; country: string; connection: string; value: number; at: Num; target: string; url: string }>(

@@ -1,32 +1,28 @@
 import type { Summary } from '@touchpoint/protocol/api/summary';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
+import { RAW_WINDOW, windowParams, type RawWindow } from './report-sql.ts';
 
-export interface SummaryFilter {
-  project: string;
-  /** Receive time window, epoch ms, [from, to). */
-  from: number;
-  to: number;
+export interface SummaryFilter extends RawWindow {
   customer?: string | undefined;
   session?: string | undefined;
 }
 
 /** Fixed clauses; only the bound values vary. */
 function where(f: SummaryFilter): string {
-  let sql =
-    'project = {project:String} AND received_at >= fromUnixTimestamp64Milli({from:Int64}) AND received_at < fromUnixTimestamp64Milli({to:Int64})';
+  let sql = RAW_WINDOW;
   if (f.customer !== undefined) sql += ' AND customer = {customer:String}';
   if (f.session !== undefined) sql += ' AND session = {session:String}';
   return sql;
 }
 
 function params(f: SummaryFilter): Record<string, unknown> {
-  const p: Record<string, unknown> = { project: f.project, from: f.from, to: f.to };
+  const p: Record<string, unknown> = windowParams(f);
   if (f.customer !== undefined) p.customer = f.customer;
   if (f.session !== undefined) p.session = f.session;
   return p;
 }
 
-/** Beacons, events per type and vital percentiles over a receive-time window, from the raw tables. */
+/** Beacons, events per type and vital percentiles over a receive-time window, from the raw tables (test traffic as the filter asks). */
 export async function querySummary(storage: Storage, f: SummaryFilter): Promise<Summary> {
   const db = quoteIdent(storage.database);
   const [counts, vitals] = await Promise.all([

@@ -1,11 +1,11 @@
-/** Third-party resource hosts by bytes or p95, from the raw `resources` table; every filter applies (family-filters.ts). */
+/** Third-party resource hosts by bytes or p95, from the raw `resources` table; every filter applies (family-filters.ts), and the test-traffic choice. */
 import type { Filters } from '@touchpoint/protocol/api/common';
 import type { ThirdParty } from '@touchpoint/protocol/api/third-parties';
 import { quoteIdent, type Storage } from '../clickhouse.ts';
 import { FAMILY_DIMENSIONS, familyFilterSql } from './family-filters.ts';
-import { int, num, RAW_WINDOW, rows, windowParams, type Num, type Window } from './report-sql.ts';
+import { int, num, RAW_WINDOW, rows, windowParams, type Num, type RawWindow } from './report-sql.ts';
 
-export async function queryThirdParties(storage: Storage, w: Window, sort: 'bytes' | 'p95', limit: number, f: Filters = {}): Promise<ThirdParty[]> {
+export async function queryThirdParties(storage: Storage, w: RawWindow, sort: 'bytes' | 'p95', limit: number, f: Filters = {}): Promise<ThirdParty[]> {
   const db = quoteIdent(storage.database);
   const order = sort === 'p95' ? 'p95 DESC, bytes DESC' : 'bytes DESC, p95 DESC';
   const filt = familyFilterSql(db, FAMILY_DIMENSIONS.resources, f);

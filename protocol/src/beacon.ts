@@ -35,6 +35,8 @@ export interface Beacon {
   /** The browser's clock when the beacon left: the collector corrects event times by it. */
   sentAt: number;
   connection?: ConnectionType;
+  /** The shop's release, a version or a commit (`2.4.1`, `web@2.4.1`, `9fceb02`): 1–64 of `A-Z a-z 0-9 . _ + : @ / -`. Dashboards mark where each first appeared. */
+  release?: string;
   /** Test traffic (the agent's `init({ test: true })`, a synthetic monitor): no rule contacts anyone for it. */
   test?: boolean;
   events: BeaconEvent[];

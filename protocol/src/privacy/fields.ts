@@ -33,6 +33,8 @@ export const FIELD_TREATMENTS = {
   customer: 'id',
   page: 'url',
   connection: 'closed-code',
+  // Its pattern admits an email (`a@b.example`) or a card's digits: scrubbed like any short name.
+  release: 'label',
   'event.type': 'closed-code',
 
   'vital.type': 'closed-code',

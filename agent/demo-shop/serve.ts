@@ -5,6 +5,8 @@
  *   COLLECTOR_URL=http://127.0.0.1:8080 PORT=3000 node --import tsx agent/demo-shop/serve.ts
  *
  * POST /api/pay answers 502 when called with ?fail=1 (the checkout page's "make it fail" box).
+ * Pages carry the shop's release on the agent's tag (`data-release`, `release` below); a page
+ * asked for with ?test=1 gets `data-test="true"`, so its traffic is marked as a test.
  * The end-to-end test starts it with `startDemoShop()` on a port of its own, so every beacon
  * from the shop to the collector is cross-origin, as on a real site.
  */
@@ -26,7 +28,10 @@ const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css', svg: 'image/svg+xml' };
 const PAGES = new Set(['index.html', 'cart.html', 'checkout.html', 'bye.html', 'shop.css', 'kettle.svg']);
 
-export async function startDemoShop(opts: { collectorUrl: string; port?: number; host?: string }): Promise<DemoShop> {
+/** The release the demo shop's pages say they are (`data-release` on the agent's tag). */
+export const DEMO_RELEASE = 'demo-shop@1.4.2';
+
+export async function startDemoShop(opts: { collectorUrl: string; port?: number; host?: string; release?: string }): Promise<DemoShop> {
   const stub = read('stub.html');
   const payments: number[] = [];
   const server = createServer((req, res) => {
@@ -59,7 +64,9 @@ export async function startDemoShop(opts: { collectorUrl: string; port?: number;
     const body = read(name)
       .replaceAll('{{STUB}}', stub)
       .replaceAll('{{COLLECTOR}}', opts.collectorUrl.replace(/\/+$/, ''))
-      .replaceAll('{{CDN}}', `http://${cdnHost}:${port}`);
+      .replaceAll('{{CDN}}', `http://${cdnHost}:${port}`)
+      .replaceAll('{{RELEASE}}', opts.release ?? DEMO_RELEASE)
+      .replaceAll('{{TEST}}', url.searchParams.get('test') == '1' ? ' data-test="true"' : '');
     res.writeHead(200, { 'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     res.end(body);
   });

@@ -1,27 +1,23 @@
 /**
  * End to end in real headless Chromium: the demo shop loads agent.js from a running Touchpoint
- * (in this process), a visitor walks product → cart → checkout, the payment fails, the visitor
- * leaves, and the summary API must show what the agent captured for that customer.
+ * (in this process: collector and worker, with a real SMTP peer as the customers' mail server),
+ * a visitor walks product → cart → checkout, the payment fails, the visitor leaves, and the
+ * summary API must show what the agent captured for that customer; the consented customer's
+ * rescue email must reach the SMTP peer within a second or so of the click.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutreachList } from '@touchpoint/protocol/outreach';
+import { startSmtpSink, type SmtpSink } from '@touchpoint/alerting/testing/smtp-sink';
 import { loadConfig } from '@touchpoint/node/config';
 import { startTouchpoint, type Touchpoint } from '@touchpoint/node';
+import { waitFor } from '@touchpoint/node/testing';
 import { buildAgent, type AgentBuild } from '../build.ts';
-import { startDemoShop, type DemoShop } from '../demo-shop/serve.ts';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { DEMO_RELEASE, startDemoShop, type DemoShop } from '../demo-shop/serve.ts';
+import { agentLoaded, launchChromium, rescueDrill } from '../testing/rescue-drill.ts';
 
 interface Summary {
   beacons: number;
@@ -34,25 +30,38 @@ let tp: Touchpoint;
 let shop: DemoShop;
 let browser: Browser;
 let agent: AgentBuild;
+let smtp: SmtpSink;
 const since = Date.now() - 60_000;
 
 beforeAll(async () => {
   // A clean clone has no dist/: build it, as `npm run build -w agent` would.
   agent = await buildAgent();
   dir = mkdtempSync(join(tmpdir(), 'tp-agent-e2e-'));
-  tp = await startTouchpoint(loadConfig({ PORT: '0', DATA_DIR: dir, TOUCHPOINT_ADMIN_TOKEN: 'test-admin-token', LOG_LEVEL: 'warn' }));
+  smtp = await startSmtpSink();
+  tp = await startTouchpoint(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: dir,
+      TOUCHPOINT_ADMIN_TOKEN: 'test-admin-token',
+      LOG_LEVEL: 'warn',
+      TOUCHPOINT_ROLES: 'collector,worker',
+      TOUCHPOINT_SMTP_URL: smtp.url,
+      TOUCHPOINT_OUTREACH_FROM: 'Kettle & Co. <help@kettle.example>',
+    }),
+  );
   const script = await fetch(`${tp.url}/agent.js`);
   if (script.status == 404) {
     throw new Error('GET /agent.js is 404: collector/src/app.ts must register collector/src/routes/agent-script.ts');
   }
   shop = await startDemoShop({ collectorUrl: tp.url });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await shop?.close();
   await tp?.close();
+  await smtp?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -74,18 +83,68 @@ async function summaryUntil(query: Record<string, string>, done: (s: Summary) =>
   return last;
 }
 
-/** The agent has loaded once the stub's queue is gone from window.Touchpoint. */
-const agentLoaded = (page: Page) =>
-  page.waitForFunction(() => {
-    const tp = (window as { Touchpoint?: object }).Touchpoint;
-    return tp !== undefined && !('q' in tp);
-  }, undefined, { timeout: 10_000 });
-
-/** Signs the visitor in as `customer` (the demo keeps it in localStorage, out of the URL). */
-async function shopper(customer: string): Promise<{ page: Page; close(): Promise<void> }> {
+/** Signs the visitor in as `customer` (the demo keeps it in localStorage, out of the URL), with their email if given. */
+async function shopper(customer: string, email?: string): Promise<{ page: Page; close(): Promise<void> }> {
   const context = await browser.newContext();
-  await context.addInitScript((c) => localStorage.setItem('demo-customer', c), customer);
+  await context.addInitScript(
+    ([c, e]) => {
+      localStorage.setItem('demo-customer', c);
+      if (e) localStorage.setItem('demo-email', e);
+    },
+    [customer, email ?? ''] as const,
+  );
   return { page: await context.newPage(), close: () => context.close() };
+}
+
+/** The beacon bodies the page sends while it lives (those sent during unload are not seen). */
+function beaconPosts(page: Page): { at: number; body: string }[] {
+  const posts: { at: number; body: string }[] = [];
+  page.on('request', (r) => {
+    if (r.url().startsWith(`${tp.url}/v1/beacon`)) posts.push({ at: Date.now(), body: r.postData() ?? '' });
+  });
+  return posts;
+}
+
+type SentBeacon = { customer?: string; test?: boolean; release?: string; events: { type: string; name?: string; step?: string; customer?: string; email?: string; consent?: { outreach: boolean } }[] };
+// A beacon sent as a page unloads may show up without its body (Playwright loses it): skipped.
+const parsed = (posts: { body: string }[]) => posts.filter((p) => p.body).map((p) => JSON.parse(p.body) as SentBeacon);
+const withCustom = (beacons: SentBeacon[], name: string) => beacons.find((b) => b.events.some((e) => e.type == 'custom' && e.name == name));
+
+/**
+ * Keeps every body the agent hands to sendBeacon in the page (`window.__tpSent`): Playwright's own
+ * request events miss some beacons, and a test must not depend on that.
+ */
+async function recordBeacons(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const sent: string[] = [];
+    (window as unknown as { __tpSent: string[] }).__tpSent = sent;
+    const send = navigator.sendBeacon.bind(navigator);
+    navigator.sendBeacon = (url, body) => {
+      sent.push(String(body));
+      return send(url, body);
+    };
+  });
+}
+
+/** A custom event, sent at once with sendBeacon: the page acts as if hidden; returns what this page sent so far. */
+async function trackAndHide(page: Page, name: string): Promise<SentBeacon[]> {
+  const sent = await page.evaluate((n) => {
+    (window as unknown as { Touchpoint: { track(name: string): void } }).Touchpoint.track(n);
+    // As web-vitals' own tests do (a real hide would freeze the page), with the event bubbling to
+    // window as the browser's own does, so the agent's hide handler runs.
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    return (window as unknown as { __tpSent: string[] }).__tpSent;
+  }, name);
+  return parsed(sent.map((body) => ({ body })));
+}
+
+/** The outreach log's answer for one customer. */
+async function outreachOf(customer: string): Promise<OutreachList['contacts']> {
+  const qs = new URLSearchParams({ from: String(since), to: String(Date.now() + 60_000), q: customer });
+  const r = await fetch(`${tp.url}/api/v1/projects/demo/outreach?${qs}`, { headers: { authorization: 'Bearer test-admin-token' } });
+  expect(r.status).toBe(200);
+  return ((await r.json()) as OutreachList).contacts;
 }
 
 async function failCheckout(page: Page, query: string): Promise<void> {
@@ -352,6 +411,108 @@ describe('browser agent in Chromium', { timeout: 120_000 }, () => {
     expect(e?.attribution?.phases?.processingDuration).toBeGreaterThanOrEqual(200);
     expect(Object.keys(e?.attribution?.phases ?? {}).sort()).toEqual(['inputDelay', 'presentationDelay', 'processingDuration']);
     expect(e?.attribution?.url).toBe(`${shop.url}/slow-widget.js`);
+    await close();
+  });
+  it('hands the failed-payment email to the SMTP peer within a second or so of the click', async () => {
+    const customer = `cust-mail-${Date.now().toString(36)}`;
+    const t = await rescueDrill({ browser, shopUrl: shop.url, collectorUrl: tp.url, smtp, customer, email: `${customer}@shop.example` });
+    console.log(
+      `click → email handed to SMTP: ${t.clickToMailMs} ms (the demo's payment provider answers 502 after 120 ms; ` +
+        `the beacon with the failure left ${t.clickToBeaconMs} ms after the click)`,
+    );
+    // Goal < 1 s on loopback (issue 17); batched, it took 3.7–4.4 s. 3 s leaves room for a CI box
+    // whose two cores Chromium, chDB and the worker share, and still fails a 5 s batch.
+    expect(t.clickToMailMs).toBeLessThan(3000);
+    // The failure left at once, with the failed request, not with the next 5 s batch.
+    const failure = JSON.parse(t.failureBeacon) as SentBeacon;
+    expect(failure.events.map((e) => e.type)).toEqual(expect.arrayContaining(['http', 'checkout']));
+    expect(t.mail.raw).toContain('help@kettle.example');
+  });
+
+  it('keeps a consented customer for the tab session, and forgets them at once when consent is withdrawn', async () => {
+    const customer = `cust-tab-${Date.now().toString(36)}`;
+    const { page, close } = await shopper(customer);
+    await recordBeacons(page);
+    const posts = beaconPosts(page);
+    await page.goto(`${shop.url}/checkout.html?consent=1`);
+    await agentLoaded(page);
+    await expect.poll(() => posts.some((p) => p.body.includes('"identify"')), { timeout: 10_000 }).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.getItem('tp_cid'))).toBe(customer);
+
+    // The product page calls no identify: its beacons still say who the customer is, and the
+    // collector stores its events under them (the checkout page sends no custom event).
+    await page.goto(`${shop.url}/`);
+    await agentLoaded(page);
+    const second = await trackAndHide(page, 'second_page');
+    // On a loaded box the batch may have left by fetch before the hide (not seen in the page):
+    // the collector's count under the customer is the proof either way.
+    const seen = withCustom(second, 'second_page');
+    if (seen) expect(seen.customer).toBe(customer);
+    expect((await summaryUntil({ customer }, (x) => (x.events.custom ?? 0) >= 1)).events.custom).toBe(1);
+
+    // The customer withdraws: the collector is told (no email), and the id stops at once.
+    await page.evaluate((c) => (window as unknown as { Touchpoint: { identify(id: string, o: object): void } }).Touchpoint.identify(c, { consent: { outreach: false } }), customer);
+    const after = await trackAndHide(page, 'after_withdrawal');
+    expect(withCustom(after, 'after_withdrawal')?.customer).toBeUndefined();
+    const withdrawal = after.flatMap((b) => b.events).find((e) => e.type == 'identify');
+    expect(withdrawal).toEqual({ type: 'identify', at: expect.any(Number), customer, consent: { outreach: false } });
+    expect(await page.evaluate(() => sessionStorage.getItem('tp_cid'))).toBeNull();
+
+    // And on the next page load too.
+    await page.goto(`${shop.url}/cart.html`);
+    await agentLoaded(page);
+    const third = await trackAndHide(page, 'third_page');
+    expect(withCustom(third, 'third_page')).toBeDefined();
+    expect(third.every((b) => b.customer === undefined)).toBe(true);
+    await close();
+  });
+
+  it('forgets the kept customer when a later page has Global Privacy Control on', async () => {
+    const customer = `cust-gpc-later-${Date.now().toString(36)}`;
+    const { page, close } = await shopper(customer);
+    await recordBeacons(page);
+    // GPC switched on during the visit (the browser's setting, seen from the next page on).
+    await page.addInitScript(() => {
+      if (location.search.includes('gpc=1')) Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });
+    });
+    const posts = beaconPosts(page);
+    await page.goto(`${shop.url}/checkout.html?consent=1`);
+    await agentLoaded(page);
+    await expect.poll(() => posts.some((p) => p.body.includes('"identify"')), { timeout: 10_000 }).toBe(true);
+
+    await page.goto(`${shop.url}/?gpc=1`);
+    await agentLoaded(page);
+    const later = await trackAndHide(page, 'under_gpc');
+    expect(withCustom(later, 'under_gpc')).toBeDefined();
+    expect(later.every((b) => b.customer === undefined)).toBe(true);
+    // The one thing sent about the customer: that the consent the collector holds is withdrawn.
+    expect(later.flatMap((b) => b.events).filter((e) => e.type == 'identify')).toEqual([
+      { type: 'identify', at: expect.any(Number), customer, consent: { outreach: false } },
+    ]);
+    expect(await page.evaluate(() => sessionStorage.getItem('tp_cid'))).toBeNull();
+    await close();
+  });
+
+  it('init({ test: true }) marks every beacon, and a consented failed checkout then emails nobody', async () => {
+    const customer = `cust-test-${Date.now().toString(36)}`;
+    const email = `${customer}@shop.example`;
+    const { page, close } = await shopper(customer, email);
+    const posts = beaconPosts(page);
+    // ?test=1: the demo shop's tag gets data-test="true" (what init({ test: true }) sets).
+    await failCheckout(page, 'consent=1&fail=1&test=1');
+    await expect.poll(() => posts.some((p) => p.body.includes('"step":"error"')), { timeout: 10_000 }).toBe(true);
+    expect(posts.length).toBeGreaterThan(0);
+    for (const b of parsed(posts)) {
+      expect(b.test).toBe(true);
+      expect(b.release).toBe(DEMO_RELEASE);
+    }
+    // The worker decided about it, and the decision is: nobody is contacted for test traffic.
+    const contacts = await waitFor(async () => {
+      const c = await outreachOf(customer);
+      return c.length > 0 && c;
+    }, 20_000, 200);
+    expect(contacts.map((c) => [c.customer, c.decision, c.skipReason])).toEqual([[customer, 'skipped', 'test_traffic']]);
+    expect(smtp.mails.filter((m) => m.to.includes(email))).toEqual([]);
     await close();
   });
 });

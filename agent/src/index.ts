@@ -17,6 +17,7 @@ import { captureRouteChanges } from './capture/spa-routes.ts';
 import { captureVitals } from './capture/vitals.ts';
 import { createIdentity, type IdentifyOptions } from './lib/consent.ts';
 import { whenIdle } from './lib/idle.ts';
+import { releaseOf } from './lib/release.ts';
 import { isSampled } from './lib/sampling.ts';
 import { sessionId } from './lib/session-id.ts';
 import { createBatcher } from './transport/batcher.ts';
@@ -31,15 +32,29 @@ export interface InitOptions {
   endpoint?: string;
   /** Share of tab sessions whose vitals, timings, errors and failed requests are captured. Default 1. */
   sampleRate?: number;
-  /** Outreach consent known when the page loads; `identify` updates it. Default: no consent. */
+  /**
+   * Outreach consent known when the page loads; `identify` updates it. Default: not known here
+   * (a customer who consented on an earlier page of the tab stays identified). `false` withdraws.
+   */
   consent?: { outreach: boolean };
+  /** Test traffic (a QA run, a synthetic check): every beacon says so, and no rule contacts anyone for it. */
+  test?: boolean;
+  /** The site's release (`1.4.2`, a commit), 1–64 of `A-Z a-z 0-9 . _ + : @ / -`: marks deploys on the SRE view. */
+  release?: string;
 }
 
-const identity = createIdentity();
 const currentUrl = () => scrubBrowserText(location.href, 2048);
 // Events recorded before init, with the page they happened on.
 const early: [BeaconEvent, string][] = [];
 let emit: Emit = (e, page = currentUrl()) => void early.push([e, page]);
+const identity = createIdentity((e) => emit(e));
+// A checkout of this page that has not completed: a request failing now is a failed checkout.
+let checkingOut = false;
+/**
+ * What outreach answers (checkout-error and stuck rules) leaves the page at once instead of with
+ * the next batch: every checkout step, and a failed request made while a checkout is open.
+ */
+const urgent = (e: BeaconEvent) => e.type == 'checkout' || (e.type == 'http' && checkingOut);
 
 let initialised = false;
 
@@ -48,6 +63,7 @@ export function init(o: InitOptions): void {
   if (initialised || !o?.key) return;
   initialised = true;
   if (o.consent) identity.consent(o.consent.outreach);
+  const release = releaseOf(o.release);
   const endpoint = (o.endpoint || location.origin).replace(/\/+$/, '');
   const url = `${endpoint}/v1/beacon?key=${encodeURIComponent(o.key)}`;
   const landing = currentUrl();
@@ -59,11 +75,14 @@ export function init(o: InitOptions): void {
 
   const outbox = createOutbox({ url });
   const batcher = createBatcher({
-    head: (p) => JSON.stringify({ v: 1, session: (session ??= sessionId()), page: p, customer: identity.customer(), connection }).slice(1, -1) + ',',
+    head: (p) =>
+      JSON.stringify({ v: 1, session: (session ??= sessionId()), page: p, customer: identity.customer(), connection, test: o.test || undefined, release }).slice(1, -1) + ',',
     deliver: outbox.send,
-    due: whenIdle,
+    // Urgent: at most 100 ms more on a busy page, a tenth of the 1 s click-to-email promise, and
+    // the page's own input handling still goes first.
+    due: (flush, now) => whenIdle(flush, now ? 100 : undefined),
   });
-  emit = (e, p = page) => batcher.push(e, p);
+  emit = (e, p = page) => batcher.push(e, p, urgent(e));
   for (const [e, p] of early.splice(0)) emit(e, p);
 
   // Passive capture counts only in sampled sessions; explicit calls (checkout, identify, track)
@@ -72,10 +91,13 @@ export function init(o: InitOptions): void {
   let sampled: boolean | undefined;
   const held: [BeaconEvent, string][] = [];
   const passive: Emit = (e, p = page) => {
-    if (sampled) emit(e, p);
+    // A failed checkout request counts in every session, as checkout events do.
+    if (sampled || urgent(e)) emit(e, p);
     else if (sampled == undefined) held.push([e, p]);
   };
   const decide = () => {
+    // A withdrawal found in storage (GPC, init consent false) is queued before the page goes.
+    identity.load();
     if (sampled != undefined) return false;
     sampled = isSampled(o.sampleRate ?? 1);
     for (const [e, p] of held.splice(0)) passive(e, p);
@@ -114,12 +136,13 @@ export function init(o: InitOptions): void {
  * it leaves the browser until `consent.outreach` is true and Global Privacy Control is off.
  */
 export function identify(customerId: string, o: IdentifyOptions): void {
-  const nav = navigator as Navigator & { globalPrivacyControl?: boolean };
-  const e = identity.identify(String(customerId), o || {}, { gpc: nav.globalPrivacyControl, language: nav.language });
-  if (e) emit(e);
+  identity.identify(String(customerId), o || {});
 }
 
-const step = (e: Omit<CheckoutEvent, 'type' | 'at'>) => emit({ type: 'checkout', at: Date.now(), ...e });
+const step = (e: Omit<CheckoutEvent, 'type' | 'at'>) => {
+  checkingOut = e.step != 'complete';
+  emit({ type: 'checkout', at: Date.now(), ...e });
+};
 
 /** The checkout funnel of one cart or order attempt, `id` being the site's checkout id. */
 export const checkout = {

@@ -3,9 +3,9 @@
  *
  *   <script async src="https://rum.example.com/agent.js" data-key="demo"></script>
  *
- * Initialises from the tag's data attributes (data-key, data-endpoint, data-sample-rate; the
- * endpoint defaults to the script's own origin), replays what the stub snippet queued, and
- * leaves the real API on window.Touchpoint.
+ * Initialises from the tag's data attributes (data-key, data-endpoint, data-sample-rate,
+ * data-release, data-test="true"; the endpoint defaults to the script's own origin), replays
+ * what the stub snippet queued, and leaves the real API on window.Touchpoint.
  */
 import { checkout, identify, init, track, type InitOptions } from './index.ts';
 
@@ -28,6 +28,8 @@ const opts: InitOptions = {
   key: data.key ?? '',
   endpoint: data.endpoint || (tag?.src ? new URL(tag.src).origin : undefined),
   sampleRate: data.sampleRate ? +data.sampleRate : undefined,
+  release: data.release,
+  test: data.test == 'true',
 };
 window.Touchpoint = api;
 

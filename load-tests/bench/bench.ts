@@ -5,6 +5,8 @@
  *   ingest    Touchpoint against a bare Fastify route: throughput, CPU per beacon, freshness,
  *             storage per beacon, the agent's size (ingest.ts; writes load-tests/results/)
  *   outreach  time to outreach, beacon POST → outreach webhook (outreach-latency.ts)
+ *   outreach-browser  time to outreach in Chromium on the demo shop, click → email handed to
+ *             SMTP, p95 (outreach-browser.ts)
  *   queries   the dashboards' queries on 10 M events (query-speed.ts)
  *
  * With no name, all of them in this order. Extra arguments after `--` go to every script.
@@ -16,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHES = {
   ingest: 'ingest.ts',
   outreach: 'outreach-latency.ts',
+  'outreach-browser': 'outreach-browser.ts',
   queries: 'query-speed.ts',
 } as const;
 type Name = keyof typeof BENCHES;

@@ -42,6 +42,32 @@ describe('createBatcher', () => {
     expect(delivered).toHaveLength(1);
   });
 
+  it('an urgent event makes the queue due at once, with what waited before it', () => {
+    const dues: boolean[] = [];
+    let pending: (() => void) | undefined;
+    const b = createBatcher({
+      head: (page) => JSON.stringify({ v: 1, session: 's', page }).slice(1, -1) + ',',
+      deliver: (x) => delivered.push(x),
+      due: (flush, urgent) => {
+        dues.push(!!urgent);
+        pending = flush;
+      },
+    });
+    b.push(ev('vital'), 'https://s.example/');
+    expect(dues).toEqual([]);
+    b.push(ev('checkout-error'), 'https://s.example/', true);
+    expect(dues).toEqual([true]);
+    pending?.();
+    expect(parse(delivered[0] ?? [])[0]?.events.map((e) => (e.type == 'custom' ? e.name : ''))).toEqual(['vital', 'checkout-error']);
+    // The 5 s timer of the first event went with it: nothing is delivered twice or left behind.
+    vi.advanceTimersByTime(10_000);
+    expect(dues).toEqual([true]);
+    expect(delivered).toHaveLength(1);
+    b.push(ev('later'), 'https://s.example/');
+    vi.advanceTimersByTime(5000);
+    expect(dues).toEqual([true, false]);
+  });
+
   it('makes one beacon per page context (soft navigations)', () => {
     const b = make();
     b.push(ev('a'), 'https://s.example/');

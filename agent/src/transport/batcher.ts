@@ -6,8 +6,11 @@ export interface BatcherOptions {
   head(page: string): string;
   /** Receives the bodies of one flush. */
   deliver(bodies: string[]): void;
-  /** Called when a batch is due; the owner flushes, at idle time (default: flush at once). */
-  due?(flush: () => void): void;
+  /**
+   * Called when a batch is due; the owner flushes, at idle time (default: flush at once).
+   * `urgent`: an event outreach answers is waiting, so the owner should not wait long.
+   */
+  due?(flush: () => void, urgent?: boolean): void;
   /** A batch waits at most this long, so stuck-checkout detection stays timely. Default 5 s. */
   maxWaitMs?: number;
   /** A batch this large is flushed without waiting. Default 50. */
@@ -15,7 +18,8 @@ export interface BatcherOptions {
 }
 
 export interface Batcher {
-  push(e: BeaconEvent, page: string): void;
+  /** Queues an event; an `urgent` one makes the whole queue due now (it goes with what waited before it). */
+  push(e: BeaconEvent, page: string, urgent?: boolean): void;
   /** Empties the queue into bodies without delivering them (the page is being hidden). */
   take(): string[];
 }
@@ -45,12 +49,12 @@ export function createBatcher(o: BatcherOptions): Batcher {
     if (bodies.length) o.deliver(bodies);
   };
   return {
-    push(e, page) {
+    push(e, page, urgent) {
       queue.push([page, JSON.stringify(e)]);
-      if (queue.length >= (o.maxEvents ?? 50)) {
+      if (urgent || queue.length >= (o.maxEvents ?? 50)) {
         clearTimeout(timer);
         timer = undefined;
-        due(flush);
+        due(flush, urgent);
       } else timer ??= setTimeout(() => due(flush), o.maxWaitMs ?? 5000);
     },
     take,

@@ -3,7 +3,7 @@
  * it before it is stored or shown; fields.ts says which function each field gets.
  *
  * - `scrubText` free text: personal data and secrets become placeholders (scrub-text.ts);
- *   `scrubBrowserText` the part of it the browser agent carries (secrets, emails, phones, cards).
+ *   `scrubBrowserText` the part of it the browser agent carries (secrets, emails, cards).
  * - `scrubUrl` (here) a URL keeping its shape: secret parameters redacted by name, personal data
  *   in any component scrubbed, percent-encoded and nested values included.
  * - `normalizeRoute` / `compileRoutes` a URL path as a low-cardinality dimension (route-path.ts).

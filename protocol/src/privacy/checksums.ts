@@ -8,12 +8,10 @@
 /** Payment cards (ISO/IEC 7812) and Canadian SINs; separators (which sort before '0') are skipped. */
 export function luhn(digits: string): boolean {
   let sum = 0;
-  for (let i = digits.length - 1, odd = true; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (d < 0) continue;
-    if (!odd && (d *= 2) > 9) d -= 9;
-    sum += d;
-    odd = !odd;
+  for (let i = digits.length, odd = true; i--; ) {
+    const d = digits.charCodeAt(i) - 48;
+    // Every other digit from the right doubled, its two digits summed (2d − 9 for d over 4).
+    if (d >= 0) (sum += odd ? d : d > 4 ? 2 * d - 9 : 2 * d), (odd = !odd);
   }
   return sum % 10 == 0;
 }

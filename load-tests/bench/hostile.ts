@@ -6,7 +6,7 @@
  * 1. In-process, every hostile text of HOSTILE_TEXT in two layouts (hostile-beacons.ts: the
  *    max-size beacon's strings replaced at the same lengths, and the longest strings the schema
  *    allows) goes through the collector's own path (JSON.parse, the validator, the spool record:
- *    every privacy treatment); the worst few are kept.
+ *    every privacy treatment; hostile-ranking.ts); the worst few are kept.
  * 2. A fresh Touchpoint process (`npm start`'s settings) takes the normal max-size beacon and
  *    each of those at the same fixed rate (an open model), normal first and last so drift shows;
  *    the CPU of its process tree (and of its main thread, where the event loop runs) over each
@@ -22,11 +22,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Beacon } from '@touchpoint/protocol';
 import { HOSTILE_TEXT } from '@touchpoint/protocol/privacy/testing/hostile-text';
-import { buildRecord } from '@touchpoint/collector/ingest/spool-record';
-import { createBeaconValidator } from '@touchpoint/collector/ingest/validate';
 import { tail } from './child-process.ts';
 import { mainThreadCpu, treeCpu } from './cpu.ts';
-import { bodyBytes, hostileBeacon, longStringBeacon, maxSizeBeacon, typicalBeacons } from './hostile-beacons.ts';
+import { bodyBytes, maxSizeBeacon, typicalBeacons } from './hostile-beacons.ts';
+import { inProcessMicros, rankHostile, type HostileCase } from './hostile-ranking.ts';
 import type { BeaconRequest } from './load.ts';
 import { runOpenPhase } from './open-load.ts';
 import { startTouchpoint } from './touchpoint-process.ts';
@@ -44,59 +43,19 @@ const IDLE_S = 3;
 const SETTLE_S = 3;
 const log = (msg: string) => process.stderr.write(`[hostile] ${msg}\n`);
 
-interface Case {
-  label: string;
+interface Case extends HostileCase {
   normal: boolean;
-  beacon: Beacon;
-  /** µs per beacon through the collector's path in this process. */
-  inProcessMicros: number;
 }
 
 // ---- 1. the worst hostile beacons, in-process --------------------------------------------
 
-const validator = createBeaconValidator();
-const client = { device: 'desktop', browser: 'Chrome', browserVersion: '131', os: 'Windows' } as const;
-
-/** What the collector does to a body before the spool: parse, validate, build the record. */
-function ingestInProcess(body: string): void {
-  const b: unknown = JSON.parse(body);
-  if (!validator.beacon(b)) throw new Error(`TP_BENCH_INVALID_BEACON: ${validator.beaconError()}`);
-  const events = b.events.filter((e, i) => {
-    const reason = validator.event(e, b.sentAt);
-    if (reason) throw new Error(`TP_BENCH_INVALID_EVENT: events[${i}]: ${reason}`);
-    return true;
-  });
-  buildRecord(b, events, { project: 'demo', checkoutPage: /checkout/i, receivedAt: Date.now(), client, country: '' });
-}
-
-/**
- * µs per beacon: the best of `runs` after a warm-up. The least time is the cost itself; anything
- * above it is the shared box taking the core away (the median swung ±50 % between runs here).
- */
-function inProcessMicros(b: Beacon, runs: number): number {
-  const body = JSON.stringify(b);
-  for (let i = 0; i < 3; i++) ingestInProcess(body);
-  let best = Infinity;
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    ingestInProcess(body);
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best * 1000;
-}
-
 const normal = maxSizeBeacon(typicalBeacons(400));
-const normalCase: Case = { label: 'normal strings', normal: true, beacon: normal, inProcessMicros: inProcessMicros(normal, 40) };
+const normalCase: Case = { label: 'normal strings', normal: true, beacon: normal, inProcessMicros: inProcessMicros(normal, 10, 10) };
 log(`in-process: normal max-size beacon ${normalCase.inProcessMicros.toFixed(0)} µs; ranking ${Object.keys(HOSTILE_TEXT).length * 2} hostile ones`);
-const ranked: Case[] = [];
-for (const [name, text] of Object.entries(HOSTILE_TEXT)) {
-  for (const [layout, beacon] of [['every field', hostileBeacon(normal, text)], ['longest fields', longStringBeacon(normal, text)]] as const) {
-    ranked.push({ label: `hostile, ${layout}: ${name}`, normal: false, beacon, inProcessMicros: inProcessMicros(beacon, 8) });
-  }
-}
-ranked.sort((a, b) => b.inProcessMicros - a.inProcessMicros);
 // Measured again as often as the normal one, so the printed in-process figures compare.
-const worst = ranked.slice(0, WORST).map((c) => ({ ...c, inProcessMicros: inProcessMicros(c.beacon, 40) }));
+const worst: Case[] = rankHostile(normal)
+  .slice(0, WORST)
+  .map((c) => ({ ...c, normal: false, inProcessMicros: inProcessMicros(c.beacon, 10, 10) }));
 
 // ---- 2. the same beacons against a running Touchpoint ------------------------------------
 

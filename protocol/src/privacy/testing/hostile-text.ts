@@ -6,8 +6,8 @@
  * quadratic (a 16 K local part ending in `@` took 230 ms before the linear rules).
  */
 
-/** `unit` repeated to exactly `length` characters. */
-export const fill = (unit: string, length: number): string => unit.repeat(Math.ceil(length / unit.length)).slice(0, length);
+/** `unit` repeated to exactly `length` characters ('' for 0 or less). */
+export const fill = (unit: string, length: number): string => (length > 0 ? unit.repeat(Math.ceil(length / unit.length)).slice(0, length) : '');
 
 const repeat = (unit: string) => (length: number) => fill(unit, length);
 
@@ -16,11 +16,13 @@ const repeat = (unit: string) => (length: number) => fill(unit, length);
  * it (privacy-cost.ts, hostile.ts): a name, and the text at a given length.
  */
 export const HOSTILE_TEXT: Readonly<Record<string, (length: number) => string>> = {
-  'a local part ending in @': (n) => 'a'.repeat(n - 1) + '@',
+  'a local part ending in @': (n) => (fill('a', n - 1) + '@').slice(0, n),
   'local parts with dots, tags and dashes': repeat('a.b+c-'),
   '@ after @': repeat('a@'),
   'domains that never reach a TLD': repeat('a@b.c.d.e.f.g.h.'),
-  'repeated secret key words': (n) => fill('token', n - 1) + '=',
+  // Quadratic for `^[^@\s]+@[^@\s]+\.[^@\s]+$` (the schema's email check, safe behind its 254 cap).
+  'one @ before endless labels': (n) => ('a@' + fill('b.', n - 3) + ' ').slice(0, n),
+  'repeated secret key words': (n) => (fill('token', n - 1) + '=').slice(0, n),
   'repeated secret pairs': repeat('token='),
   'repeated JSON keys': repeat('"a":'),
   'spaces after a key': repeat('password       '),
@@ -35,7 +37,7 @@ export const HOSTILE_TEXT: Readonly<Record<string, (length: number) => string>> 
   'phone leads': repeat('+1 '),
   'a run of %': repeat('%'),
   'a run of escapes': repeat('%41'),
-  'nested %25 escapes': (n) => '%' + fill('25', n - 3) + '40',
+  'nested %25 escapes': (n) => ('%' + fill('25', n - 3) + '40').slice(0, n),
   'JWT headers without a payload': repeat('eyJ'),
   'JWT-like parts': repeat('eyJa.'),
   'bearer words': repeat('bearer '),

@@ -8,12 +8,15 @@
  *    allows) goes through the collector's own path (JSON.parse, the validator, the spool record:
  *    every privacy treatment; hostile-ranking.ts); the worst few are kept.
  * 2. A fresh Touchpoint process (`npm start`'s settings) takes the normal max-size beacon and
- *    each of those at the same fixed rate (an open model), normal first and last so drift shows;
- *    the CPU of its process tree (and of its main thread, where the event loop runs) over each
- *    phase and the settle time after it, less what it spends idle, divided by the beacons it
- *    acknowledged.
+ *    each of those at the same fixed rate (an open model), in rounds (normal, worst, second
+ *    worst, …, then again): the CPU of its process tree (and of its main thread, where the event
+ *    loop runs) over each phase and the settle time after it, less what it spends idle, divided
+ *    by the beacons it acknowledged. Each case's figure is the least of its rounds: on this shared
+ *    box the same normal phase measured 3.3 and 5.1 ms a beacon in one run, and other agents'
+ *    load only ever adds to it.
  *
- * Knobs (env): BENCH_HOSTILE_RATE=50 beacons/s, BENCH_HOSTILE_S=15 s per phase, BENCH_HOSTILE_WORST=3.
+ * Knobs (env): BENCH_HOSTILE_RATE=50 beacons/s, BENCH_HOSTILE_S=10 s per phase,
+ * BENCH_HOSTILE_ROUNDS=2, BENCH_HOSTILE_WORST=3.
  *   node --import tsx load-tests/bench/hostile.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,26 +39,23 @@ const env = (name: string, fallback: number) => {
   return n;
 };
 const RATE = env('BENCH_HOSTILE_RATE', 50);
-const SECONDS = env('BENCH_HOSTILE_S', 15);
+const SECONDS = env('BENCH_HOSTILE_S', 10);
+const ROUNDS = env('BENCH_HOSTILE_ROUNDS', 2);
 const WORST = env('BENCH_HOSTILE_WORST', 3);
 /** Idle CPU is read over this long before each phase; deferred inserts finish within the settle time. */
 const IDLE_S = 3;
 const SETTLE_S = 3;
 const log = (msg: string) => process.stderr.write(`[hostile] ${msg}\n`);
 
-interface Case extends HostileCase {
-  normal: boolean;
-}
-
 // ---- 1. the worst hostile beacons, in-process --------------------------------------------
 
 const normal = maxSizeBeacon(typicalBeacons(400));
-const normalCase: Case = { label: 'normal strings', normal: true, beacon: normal, inProcessMicros: inProcessMicros(normal, 10, 10) };
+const normalCase: HostileCase = { label: 'normal strings', beacon: normal, inProcessMicros: inProcessMicros(normal, 10, 10) };
 log(`in-process: normal max-size beacon ${normalCase.inProcessMicros.toFixed(0)} µs; ranking ${Object.keys(HOSTILE_TEXT).length * 2} hostile ones`);
 // Measured again as often as the normal one, so the printed in-process figures compare.
-const worst: Case[] = rankHostile(normal)
+const worst: HostileCase[] = rankHostile(normal)
   .slice(0, WORST)
-  .map((c) => ({ ...c, normal: false, inProcessMicros: inProcessMicros(c.beacon, 10, 10) }));
+  .map((c) => ({ ...c, inProcessMicros: inProcessMicros(c.beacon, 10, 10) }));
 
 // ---- 2. the same beacons against a running Touchpoint ------------------------------------
 
@@ -80,7 +80,7 @@ function requests(b: Beacon): BeaconRequest[] {
   }));
 }
 
-async function serverPhase(url: string, pid: number, c: Case): Promise<ServerFigures> {
+async function serverPhase(url: string, pid: number, c: HostileCase): Promise<ServerFigures> {
   const reqs = requests(c.beacon);
   const idle0 = treeCpu(pid).micros;
   const idleMain0 = mainThreadCpu(pid);
@@ -107,13 +107,15 @@ async function serverPhase(url: string, pid: number, c: Case): Promise<ServerFig
 const logDir = mkdtempSync(join(tmpdir(), 'tp-bench-hostile-'));
 log('starting Touchpoint (fresh data directory)');
 const tp = await startTouchpoint(logDir, `bench-${Math.random().toString(36).slice(2)}`);
-const results: { c: Case; s: ServerFigures }[] = [];
+const results: { c: HostileCase; s: ServerFigures }[][] = [normalCase, ...worst].map(() => []);
 try {
   log(`warm-up: normal beacons at ${RATE}/s for 5 s`);
   await runOpenPhase({ label: 'warm-up', baseUrl: tp.url, path: '/v1/beacon?key=demo', requests: requests(normal), durationS: 5, rate: RATE, connections: 20 });
-  for (const c of [normalCase, ...worst, { ...normalCase, label: 'normal strings, again' }]) {
-    log(`${c.label}: ${RATE}/s for ${SECONDS} s`);
-    results.push({ c, s: await serverPhase(tp.url, tp.pid, c) });
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [i, c] of [normalCase, ...worst].entries()) {
+      log(`round ${round}, ${c.label}: ${RATE}/s for ${SECONDS} s`);
+      results[i]!.push({ c, s: await serverPhase(tp.url, tp.pid, c) });
+    }
   }
 } catch (err) {
   process.stderr.write(`Touchpoint log tail (${tp.logFile}):\n${tail(tp.logFile)}\n`);
@@ -125,28 +127,30 @@ try {
 
 // ---- report ---------------------------------------------------------------------------------
 
-const normals = results.filter((r) => r.c.normal);
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const base = { tree: mean(normals.map((r) => r.s.treeMicros)), main: mean(normals.map((r) => r.s.mainMicros)) };
-const hostile = results.filter((r) => !r.c.normal);
-const unacked = results.filter((r) => r.s.acked < RATE * SECONDS * 0.99);
-console.log(`whole-beacon cost at ${RATE} beacons/s for ${SECONDS} s each, in a running Touchpoint (CPU of its process tree and of its main thread, idle CPU subtracted):`);
-for (const { c, s } of results) {
+/** A case's least figures over its rounds, and every round's whole-beacon figure. */
+const least = results.map((rounds) => {
+  const best = rounds.reduce((a, b) => (b.s.treeMicros < a.s.treeMicros ? b : a));
+  return { c: best.c, tree: best.s.treeMicros, main: Math.min(...rounds.map((r) => r.s.mainMicros)), best: best.s, all: rounds.map((r) => r.s) };
+});
+const [base, ...hostile] = least;
+const unacked = least.filter((r) => r.all.some((s) => s.acked < RATE * SECONDS * 0.99));
+console.log(`whole-beacon cost at ${RATE} beacons/s, ${ROUNDS} rounds of ${SECONDS} s per case, in a running Touchpoint (CPU of its process tree and of its main thread, idle CPU subtracted; the least of the rounds, each round in brackets):`);
+for (const { c, tree, main, best, all } of least) {
   console.log(
     `${c.label.slice(0, 72).padEnd(72)} ${String(bodyBytes(c.beacon)).padStart(6)} B ${String(c.beacon.events.length).padStart(4)} events` +
-      `  ${(s.treeMicros / 1000).toFixed(2).padStart(6)} ms/beacon (main thread ${(s.mainMicros / 1000).toFixed(2)})` +
-      `  in-process ${(c.inProcessMicros / 1000).toFixed(2)} ms  answer p50 ${s.p50.toFixed(0)} / p99 ${s.p99.toFixed(0)} ms  ${JSON.stringify(s.statusCodes)}`,
+      `  ${(tree / 1000).toFixed(2).padStart(6)} ms/beacon [${all.map((s) => (s.treeMicros / 1000).toFixed(2)).join(', ')}] (main thread ${(main / 1000).toFixed(2)})` +
+      `  in-process ${(c.inProcessMicros / 1000).toFixed(2)} ms  answer p50 ${best.p50.toFixed(0)} / p99 ${best.p99.toFixed(0)} ms`,
   );
 }
-const worstTree = Math.max(...hostile.map((r) => r.s.treeMicros));
-const worstMain = Math.max(...hostile.map((r) => r.s.mainMicros));
+const worstTree = Math.max(...hostile.map((r) => r.tree));
+const worstMain = Math.max(...hostile.map((r) => r.main));
 const worstInProcess = Math.max(...hostile.map((r) => r.c.inProcessMicros));
 console.log(
-  `worst hostile / normal: ${(worstTree / base.tree).toFixed(2)}× whole beacon (goal < 2×), ${(worstMain / base.main).toFixed(2)}× main thread, ` +
-    `${(worstInProcess / normalCase.inProcessMicros).toFixed(2)}× in-process (normal: the mean of its two phases)`,
+  `worst hostile / normal: ${(worstTree / base!.tree).toFixed(2)}× whole beacon (goal < 2×), ${(worstMain / base!.main).toFixed(2)}× main thread, ` +
+    `${(worstInProcess / normalCase.inProcessMicros).toFixed(2)}× in-process`,
 );
 if (unacked.length) {
-  console.log(`not every beacon was acknowledged in: ${unacked.map((r) => r.c.label).join('; ')}`);
+  console.log(`not every beacon was acknowledged in: ${unacked.map((r) => `${r.c.label} ${r.all.map((s) => JSON.stringify(s.statusCodes)).join(' ')}`).join('; ')}`);
   process.exitCode = 1;
 }
 rmSync(logDir, { recursive: true, force: true });

@@ -8,6 +8,10 @@
  *   outreach-browser  time to outreach in Chromium on the demo shop, click → email handed to
  *             SMTP, p95 (outreach-browser.ts)
  *   queries   the dashboards' queries on 10 M events (query-speed.ts)
+ *   privacy   the privacy module on the hot path: scrub cost per string and per beacon, typical,
+ *             at the size limit, and the worst hostile text (privacy-cost.ts)
+ *   hostile   whole-beacon CPU in a running Touchpoint, the worst hostile beacons next to a
+ *             normal one of the same size; goal < 2× (hostile.ts)
  *
  * With no name, all of them in this order. Extra arguments after `--` go to every script.
  * Exits non-zero when any of them fails.
@@ -20,6 +24,8 @@ const BENCHES = {
   outreach: 'outreach-latency.ts',
   'outreach-browser': 'outreach-browser.ts',
   queries: 'query-speed.ts',
+  privacy: 'privacy-cost.ts',
+  hostile: 'hostile.ts',
 } as const;
 type Name = keyof typeof BENCHES;
 

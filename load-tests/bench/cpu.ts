@@ -18,10 +18,10 @@ interface ProcStat {
   ticks: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
+function readStat(pid: number, file = `/proc/${pid}/stat`): ProcStat | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch {
     return undefined; // exited meanwhile
   }
@@ -60,4 +60,12 @@ export function treeCpu(rootPid: number): TreeCpu {
   let ticks = 0;
   for (const pid of inTree) ticks += stats.get(pid)?.ticks ?? 0;
   return { micros: (ticks * 1_000_000) / CLK_TCK, pids: [...inTree] };
+}
+
+/**
+ * CPU time in µs of a process's main thread (its tid is its pid): for node, the event loop, where
+ * HTTP, parsing, validation and scrubbing run; the engine's and libuv's threads are not in it.
+ */
+export function mainThreadCpu(pid: number): number {
+  return ((readStat(pid, `/proc/${pid}/task/${pid}/stat`)?.ticks ?? Number.NaN) * 1_000_000) / CLK_TCK;
 }

@@ -19,51 +19,56 @@ import { CARD } from './placeholders.ts';
 const RUN = /(^|[^A-Za-z0-9.+\]-])(?=(?:[ .+-]?\d){13})(\d(?:[ .+-]?\d)*)/g;
 
 export function scrubCards(s: string): string {
-  return s.replace(RUN, replaceRun);
+  return s.replace(RUN, (_, before: string, run: string) => before + cardsIn(run));
 }
 
-function replaceRun(_: string, before: string, run: string): string {
-  return before + readCards(run, run.split(/([ .+-])/), run.replace(/\D/g, ''));
-}
+// The digit count of each group of the run, reused from run to run.
+const lens: number[] = [];
 
 /**
- * `p`: the run's groups and separators, alternating; `digits`: its digits. From each group of 4
- * digits or more (every card form starts with one), the longest window of groups with at most
- * 19 digits that is a card, read by offsets into `run` and `digits`: no array is built per
- * window, nor an output for a run without a card. (No closures either: under tsx each one
- * created costs more than the window it would read.)
+ * From each group of 4 digits or more (every card form starts with one), the longest window of
+ * groups with at most 19 digits that is a card. The run is read once into its group lengths
+ * (every separator sorts before '0'; past the end is NaN), and windows are cut from it by
+ * offset: no array or digit string is built per run or per window.
  */
-function readCards(run: string, p: string[], digits: string): string {
+function cardsIn(run: string): string {
+  let groups = 0;
+  // A run without a separator is one group, read natively: the loop costs ~4 ns a character,
+  // and the longest runs (a digit string read at four decoding levels) are of this kind.
+  if (!/[ .+-]/.test(run)) lens[groups++] = run.length;
+  else for (let i = 0, start = 0; i <= run.length; i++) if (!(run.charCodeAt(i) > 47)) (lens[groups++] = i - start), (start = i + 1);
   let out = '';
   let copied = 0;
-  // at: digits before group i; pos: characters before it.
-  for (let i = 0, at = 0, pos = 0; i < p.length; at += p[i]!.length, pos += p[i]!.length + (p[i + 1]?.length ?? 0), i += 2) {
+  // pos: characters before group i.
+  for (let i = 0, pos = 0; i < groups; pos += lens[i]! + 1, i++) {
     let j = i;
-    let n = p[i]!.length;
+    let n = lens[i]!;
     let end = pos + n;
-    while (n > 3 && j + 2 < p.length && n + p[j + 2]!.length < 20) (end += p[j + 1]!.length + p[j + 2]!.length), (n += p[(j += 2)]!.length);
-    while (n > 12 && p[i]!.length > 3 && !isCard(run.slice(pos, end), digits.substr(at, n), i == j && p[i - 1] != '.' && p[i + 1] != '.')) {
-      n -= p[j]!.length;
-      if (j > i) end -= p[j]!.length + p[j - 1]!.length;
-      j -= 2;
-    }
-    if (n > 12 && p[i]!.length > 3) {
+    if (n < 4) continue;
+    while (j + 1 < groups && n + lens[j + 1]! < 20) (end += lens[++j]! + 1), (n += lens[j]!);
+    // Only a window of 4 groups can be printed like a card, and only 2–6 starts a network's number.
+    const network = run[pos]! > '1' && run[pos]! < '7';
+    while (n > 12 && !((j == i + 3 || network) && isCard(run.slice(pos, end), n, network, i == j && run[pos - 1] != '.' && run[end] != '.'))) (end -= lens[j]! + 1), (n -= lens[j--]!);
+    if (n > 12) {
       out += run.slice(copied, pos) + CARD;
       copied = end;
-      // Past the card: the loop's step then adds group j.
-      at += n - p[j]!.length;
-      pos = end - p[j]!.length;
+      // Past the card: the loop's step then moves past group j.
+      pos = end - lens[j]!;
       i = j;
     }
   }
   return copied ? out + run.slice(copied) : run;
 }
 
-/** A window `w` of groups with the digits `d`; `bare`: one group, not beside a dot (a decimal's side). */
-function isCard(w: string, d: string, bare: boolean): boolean {
+/**
+ * A window `w` of groups with `n` digits; `network`: it starts with 2–6; `bare`: one group, not
+ * beside a dot (a decimal's side).
+ */
+function isCard(w: string, n: number, network: boolean, bare: boolean): boolean {
   return (
     // Printed the way cards are printed, 4-4-4-(1 to 7) with one separator: whatever the checksum.
     /^\d{4}([ .+-])\d{4}\1\d{4}\1\d{1,7}$/.test(w) ||
-    (/^(4\d{12}|[2-6]\d{13,18})$/.test(d) && (bare || /^\d{4,6}([ .+-]\d{4,6})+$/.test(w)) && luhn(d))
+    // A network's first digit (13 digits only for Visa's 4); a single group may be longer than a card.
+    (network && n < 20 && (n > 13 || w[0] == '4') && (bare || /^\d{4,6}([ .+-]\d{4,6})+$/.test(w)) && luhn(w))
   );
 }

@@ -8,6 +8,13 @@ describe('check digits', () => {
     for (const d of ['4111111111111112', '1234567812345678']) expect(luhn(d), d).toBe(false);
   });
 
+  it('Luhn and TFN read the digits where they stand, separators skipped', () => {
+    for (const d of ['4111 1111 1111 1111', '4111-1111-1111-1111', '3782.822463.10005', '4111+1111+1111+1111', '130 692 544']) expect(luhn(d), d).toBe(true);
+    expect(luhn('4111 1111 1111 1112')).toBe(false);
+    expect(tfnValid('123 456 782')).toBe(true);
+    expect(tfnValid('123-456-789')).toBe(false);
+  });
+
   it('IBAN mod 97, any case', () => {
     for (const i of ['DE89370400440532013000', 'GB82WEST12345698765432', 'fr1420041010050500013m02606', 'NO9386011117947']) expect(ibanValid(i), i).toBe(true);
     for (const i of ['DE89370400440532013001', 'GB82WEST12345698765433']) expect(ibanValid(i), i).toBe(false);

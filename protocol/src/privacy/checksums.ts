@@ -5,13 +5,13 @@
  * strings of at most a few dozen characters; the callers bound them.
  */
 
-/** Payment cards (ISO/IEC 7812) and Canadian SINs. */
+/** Payment cards (ISO/IEC 7812) and Canadian SINs; separators (which sort before '0') are skipped. */
 export function luhn(digits: string): boolean {
   let sum = 0;
-  for (let i = digits.length - 1, odd = true; i >= 0; i--, odd = !odd) {
-    let d = digits.charCodeAt(i) - 48;
-    if (!odd && (d *= 2) > 9) d -= 9;
-    sum += d;
+  for (let i = digits.length, odd = true; i--; ) {
+    const d = digits.charCodeAt(i) - 48;
+    // Every other digit from the right doubled, its two digits summed (2d − 9 for d over 4).
+    if (d >= 0) (sum += odd ? d : d > 4 ? 2 * d - 9 : 2 * d), (odd = !odd);
   }
   return sum % 10 == 0;
 }
@@ -27,10 +27,15 @@ export function ibanValid(compact: string): boolean {
   return r == 1;
 }
 
-/** Australian Tax File Number: weights 1 4 3 7 5 8 6 9 10, sum divisible by 11. */
+const TFN_WEIGHTS = [1, 4, 3, 7, 5, 8, 6, 9, 10];
+
+/** Australian Tax File Number: weights 1 4 3 7 5 8 6 9 10, sum divisible by 11; separators are skipped. */
 export function tfnValid(digits: string): boolean {
   let sum = 0;
-  for (let i = 0; i < 9; i++) sum += (digits.charCodeAt(i) - 48) * [1, 4, 3, 7, 5, 8, 6, 9, 10][i]!;
+  for (let i = 0, k = 0; i < digits.length && k < 9; i++) {
+    const d = digits.charCodeAt(i) - 48;
+    if (d >= 0) sum += d * TFN_WEIGHTS[k++]!;
+  }
   return sum % 11 == 0;
 }
 

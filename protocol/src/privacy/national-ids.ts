@@ -31,10 +31,16 @@ function checkDni([, before, number, letter]: RegExpExecArray): string | undefin
   return number!.length == 8 && dniValid(number!, letter!) ? before + ID : undefined;
 }
 
+// Read where the digits stand in the match: a run of 3-digit groups is one match per group, and
+// building a digit string for each cost twice the search (measured on `123 123 123 …`).
 function checkDigitId([, before, id, sep]: RegExpExecArray): string | undefined {
-  const d = id!.replace(/\D/g, '');
-  // No separator group: the CPF. id[6] the separator: an SSN; else 3-3-3.
-  const valid = !sep || (id![6] == sep ? !/^(000|666|9)|^\d{3}00|0000$/.test(d) : (luhn(d) && /^[1-79]/.test(d)) || tfnValid(d));
+  const area = id!.slice(0, 3);
+  // No separator group: the CPF. id[6] the separator: an SSN (AAA-GG-SSSS); else 3-3-3.
+  const valid =
+    !sep ||
+    (id![6] == sep
+      ? area != '000' && area != '666' && id![0] != '9' && id!.slice(4, 6) != '00' && id!.slice(7) != '0000'
+      : (luhn(id!) && id![0] != '0' && id![0] != '8') || tfnValid(id!));
   return valid ? before + ID : undefined;
 }
 

@@ -6,6 +6,7 @@
  * example payloads (typed as `Beacon`) against the schema.
  */
 import schema from '../beacon.schema.json' with { type: 'json' };
+import type { NudgeOutcome, SurveyKind, SurveyTrigger } from './prompts.ts';
 
 export const PROTOCOL_VERSION = 1;
 /** The collector refuses larger bodies with 413; the agent splits batches to stay under 60 KiB. */
@@ -108,6 +109,8 @@ export interface CheckoutEvent extends EventBase {
   /** ISO 4217, e.g. AUD. */
   currency?: string;
   orderId?: string;
+  /** On `start`: the shop's link back to this basket, for "email me my basket" (scrubbed as a URL: carry a basket id, not a secret). */
+  resumeUrl?: string;
 }
 
 /** Goes to the outreach store in Redis, never to ClickHouse. */
@@ -126,6 +129,34 @@ export interface CustomEvent extends EventBase {
   props?: Record<string, string | number | boolean>;
 }
 
+/**
+ * What the customer did with a nudge (protocol/src/prompts.ts). Forwarded to the worker as a
+ * signal; `phone` (only with `call_back`) goes to the shop's marketer alert and nowhere else.
+ */
+export interface NudgeEvent extends EventBase {
+  type: 'nudge';
+  /** The prompt's id. */
+  prompt: string;
+  incident: string;
+  outcome: NudgeOutcome;
+  phone?: string;
+}
+
+/** A micro-survey answer: stored (scrubbed) with the session's page, step and device. */
+export interface FeedbackEvent extends EventBase {
+  type: 'feedback';
+  prompt: string;
+  survey: SurveyKind;
+  /** Within SURVEY_SCALES[survey]. */
+  score: number;
+  comment?: string;
+  trigger: SurveyTrigger;
+  checkout?: string;
+  /** The checkout's last step when the survey was shown. */
+  step?: string;
+  incident?: string;
+}
+
 export type BeaconEvent =
   | VitalEvent
   | NavEvent
@@ -134,7 +165,9 @@ export type BeaconEvent =
   | HttpEvent
   | CheckoutEvent
   | IdentifyEvent
-  | CustomEvent;
+  | CustomEvent
+  | NudgeEvent
+  | FeedbackEvent;
 
 /** The JSON Schema (draft-07) of a beacon; each event type's schema is under `$defs[type]`. */
 export const beaconSchema = schema;

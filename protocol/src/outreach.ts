@@ -19,7 +19,7 @@ export type MarketerReason = OutreachReason | 'checkout_error_rate';
  * on a suppression list, contacted recently (cooldown), completed a checkout meanwhile, no way to
  * reach them, or the incident came from test traffic (a load test, the agent's test mode).
  */
-export const SKIP_REASONS = ['no_consent', 'suppressed', 'cooldown', 'completed', 'no_channel', 'test_traffic'] as const;
+export const SKIP_REASONS = ['no_consent', 'suppressed', 'cooldown', 'completed', 'no_channel', 'test_traffic', 'nudge_acted'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** Customers get email and the outreach webhook; alerts also go to Slack and Teams. */
@@ -34,16 +34,23 @@ export type Audience = (typeof AUDIENCES)[number];
  * - `sent`: handed to `channel`;
  * - `holdout`: eligible but deliberately not contacted (`channel` = `none`), the control group;
  * - `skipped`: not contacted, `skipReason` says why (no consent, suppressed, cooldown,
- *   completed meanwhile, no channel).
+ *   completed meanwhile, no channel; `nudge_acted`: the customer acted on the in-page nudge, which
+ *   replaced this email).
+ * - channel `nudge` (issue 14, protocol/src/prompts.ts): `sent` when the nudge was published to the
+ *   customer's open page, then `shown`, `acted` or `dismissed` as the agent reports it.
  */
+/** The outreach log's `channel` may also say `nudge` (the in-page prompt) or `none` (not contacted). */
+export const OUTREACH_CHANNELS = [...CHANNEL_NAMES, 'nudge', 'none'] as const;
+export const OUTREACH_STATUSES = ['sent', 'holdout', 'skipped', 'shown', 'acted', 'dismissed'] as const;
+
 const entryProps = {
   project: Type.String(),
   /** Stable id of the incident (also part of the BullMQ job ids). */
   incident: Type.String(),
   customer: Type.String(),
   reason: Type.Enum(OUTREACH_REASONS),
-  channel: Type.Enum([...CHANNEL_NAMES, 'none']),
-  status: Type.Enum(['sent', 'holdout', 'skipped']),
+  channel: Type.Enum(OUTREACH_CHANNELS),
+  status: Type.Enum(OUTREACH_STATUSES),
   skipReason: Type.Optional(Type.String()),
   checkout: Type.Optional(Type.String()),
   /** When the message was handed to the channel, or the decision was made (epoch ms). */
@@ -70,8 +77,8 @@ export type CameBackRule = Static<typeof CameBackRule>;
 
 /** What was decided on one channel of a contact (the outreach log's rows). */
 export const OutreachChannelDecision = Type.Object({
-  channel: Type.Enum([...CHANNEL_NAMES, 'none']),
-  status: Type.Enum(['sent', 'holdout', 'skipped']),
+  channel: Type.Enum(OUTREACH_CHANNELS),
+  status: Type.Enum(OUTREACH_STATUSES),
   skipReason: Type.Optional(Type.String()),
   at: Type.Integer(),
   timeToOutreachMs: Type.Optional(Type.Integer()),

@@ -83,14 +83,46 @@ export interface SurveyPrompt {
 
 export type Prompt = NudgePrompt | SurveyPrompt;
 
-/** Published on `promptKeys(prefix).channel` as JSON: one prompt for one session. */
+/**
+ * What the deciders publish: a prompt without its words. The collector holding the session's
+ * channel renders it (`renderPrompt` of `@touchpoint/protocol/copy`, the project's templates) in
+ * the page's language, which the agent gives as `lang` when it opens the channel.
+ */
+export interface NudgeSpec {
+  kind: 'nudge';
+  id: string;
+  incident: string;
+  reason: OutreachReason;
+  /** In the order to show them. */
+  actions: NudgeAction[];
+  /** For `support`: the project's nudges.supportUrl or supportUrl. */
+  supportUrl?: string;
+  /** For the copy: the checkout's value, e.g. "149.95 AUD". */
+  amount?: string;
+}
+export interface SurveySpec {
+  kind: 'survey';
+  id: string;
+  survey: SurveyKind;
+  trigger: SurveyTrigger;
+  incident?: string;
+  checkout?: string;
+  /** Offer the comment box. */
+  comment: boolean;
+}
+export type PromptSpec = NudgeSpec | SurveySpec;
+
+/** Published on `promptKeys(prefix).channel` as JSON, and kept in the session's `pending` list (the `spec` alone). */
 export interface PromptMessage {
   project: string;
   session: string;
-  prompt: Prompt;
+  spec: PromptSpec;
 }
 
-/** The SSE route: `GET /v1/prompts?key=<project key>&session=<session id>`; each prompt is `event: prompt`, `data: <Prompt JSON>`. */
+/**
+ * The SSE route: `GET /v1/prompts?key=<project key>&session=<session id>&lang=<BCP 47>`; each
+ * prompt is `event: prompt`, `data: <Prompt JSON>` (rendered in `lang`, English when unknown).
+ */
 export const PROMPT_CHANNEL_PATH = '/v1/prompts';
 /** The presence key lives this long; the collector refreshes it every PROMPT_HEARTBEAT_MS while the channel is open. */
 export const PROMPT_OPEN_TTL_MS = 30_000;
@@ -110,7 +142,7 @@ export function promptKeys(prefix: string) {
     channel: `${prefix}:prompts`,
     /** Presence: set while a collector holds the session's channel open. */
     open: (project: string, session: string) => `${p(project)}:prompt-open:${e(session)}`,
-    /** A list of Prompt JSON, oldest first. */
+    /** A list of PromptSpec JSON, oldest first. */
     pending: (project: string, session: string) => `${p(project)}:prompt-pending:${e(session)}`,
     /** SET NX guards: `survey` (one survey per session), `nudge:<incident>` (one nudge per incident). */
     once: (project: string, session: string, what: string) => `${p(project)}:prompt-once:${e(session)}:${e(what)}`,

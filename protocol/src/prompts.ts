@@ -184,3 +184,32 @@ export function inSurveyShare(session: string, share: number): boolean {
   for (let i = 0; i < session.length; i++) h = Math.imul(h ^ session.charCodeAt(i), 16777619);
   return (h >>> 0) / 2 ** 32 < share;
 }
+
+/** The part of an ioredis client `publishPrompt` uses (ioredis's Redis and Cluster have it). */
+export interface PromptRedis {
+  multi(): PromptMulti;
+}
+export interface PromptMulti {
+  rpush(key: string, value: string): PromptMulti;
+  ltrim(key: string, start: number, stop: number): PromptMulti;
+  pexpire(key: string, ms: number): PromptMulti;
+  publish(channel: string, message: string): PromptMulti;
+  exec(): Promise<unknown>;
+}
+
+/**
+ * Hands a prompt to whichever collector holds the session's channel, now or within
+ * PROMPT_PENDING_TTL_MS: kept in the session's pending list (the newest PROMPT_PENDING_MAX) and
+ * published, in one transaction. The caller has claimed it once (`promptKeys.once`).
+ */
+export async function publishPrompt(redis: PromptRedis, prefix: string, message: PromptMessage): Promise<void> {
+  const keys = promptKeys(prefix);
+  const pending = keys.pending(message.project, message.session);
+  await redis
+    .multi()
+    .rpush(pending, JSON.stringify(message.spec))
+    .ltrim(pending, -PROMPT_PENDING_MAX, -1)
+    .pexpire(pending, PROMPT_PENDING_TTL_MS)
+    .publish(keys.channel, JSON.stringify(message))
+    .exec();
+}

@@ -51,6 +51,10 @@ export interface DeliveryJob {
   currency?: string;
   incidentAt: number;
   startedAt: number;
+  /** Customer emails: the template when it is not the reason's own (`basket`: the customer asked for a link to the basket in a nudge). */
+  template?: 'basket';
+  /** The shop's link back to the basket (`resumeUrl` of the checkout's start), scrubbed by the collector. */
+  resumeUrl?: string;
   /** Marketer and SRE alerts: what to tell, as facts (one alert; several once alerts are grouped). */
   alerts?: Alert[];
 }

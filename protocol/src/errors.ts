@@ -40,6 +40,7 @@ export const ERRORS = {
   TP_ERR_UNAUTHORIZED: { status: 401, message: 'Send the admin token as Authorization: Bearer <token>' },
   TP_ERR_TOO_MANY_AUTH_FAILURES: { status: 429, message: 'Too many wrong admin tokens from this address; wait for the Retry-After seconds' },
   TP_ERR_UNKNOWN_PROJECT: { status: 404, message: 'No such project' },
+  TP_ERR_UNKNOWN_TEMPLATE: { status: 404, message: 'No such template: GET /api/v1/projects/:project/templates lists them' },
   TP_ERR_UNKNOWN_SESSION: { status: 404, message: 'No beacon of this session was received in the window: widen from and to' },
   TP_ERR_NOT_FOUND: { status: 404, message: 'No such route' },
   TP_ERR_BAD_QUERY: { status: 400, message: 'Invalid query parameters' },
@@ -56,6 +57,7 @@ export const ERRORS = {
   // Start-up: printed as `touchpoint: <message>` and exit 1, before anything is started
   TP_ERR_CONFIG: { message: 'Invalid setting' },
   TP_ERR_PROJECTS_FILE: { message: 'Invalid projects file (TOUCHPOINT_PROJECTS)' },
+  TP_ERR_COPY_FILE: { message: 'Invalid customer copy template file (docs/templates.md)' },
   TP_ERR_REDIS_SERVER_MISSING: {
     message:
       'REDIS_URL is not set and no redis-server is on PATH: install one (apt-get install redis-server, brew install redis) or set REDIS_URL=redis://host:6379',
@@ -86,7 +88,7 @@ export class TouchpointError extends Error {
 
 /** An invalid setting: `ConfigError('PORT must be …')` reads as one line at start-up. */
 export class ConfigError extends TouchpointError {
-  constructor(detail: string, code: 'TP_ERR_CONFIG' | 'TP_ERR_PROJECTS_FILE' = 'TP_ERR_CONFIG') {
+  constructor(detail: string, code: 'TP_ERR_CONFIG' | 'TP_ERR_PROJECTS_FILE' | 'TP_ERR_COPY_FILE' = 'TP_ERR_CONFIG') {
     super(code, detail);
     this.name = 'ConfigError';
     // The detail names the setting and what it takes: the generic prefix adds nothing.

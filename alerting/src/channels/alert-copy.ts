@@ -1,5 +1,5 @@
 /**
- * Alerts in plain words, in the languages of the customer copy (templates.ts): a title, a
+ * Alerts in plain words, in English, German, French and Spanish (ALERT_COPY_LANGUAGES): a title, a
  * sentence or two, labelled facts and a link. Every channel (email, Slack, Teams, the generic
  * webhook's `text`) tells an alert through this, so an alert reads the same everywhere. It says
  * only what Touchpoint knows: what the beacons reported and what the worker decided.

@@ -1,3 +1,4 @@
+import type { CopyBook } from '@touchpoint/protocol/copy';
 import type { QuietHours } from '../lib/quiet-hours.ts';
 
 /** What alerting needs to know about a project; the composition root maps its projects to this. */
@@ -15,6 +16,8 @@ export interface ProjectAlerting {
   alertLanguage?: string;
   /** Customer ids that test traffic (Signal.synthetic) may still contact; nobody else hears of it. */
   testRecipients?: string[];
+  /** The project's customer copy (its template files over the built-in ones); default the built-in copy. */
+  copy?: CopyBook;
 }
 
 /** A fixed list, or a function read at every use (projects reloaded at run time). */

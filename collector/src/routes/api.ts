@@ -13,6 +13,7 @@ import liveRoutes from './live.ts';
 import outreachRoutes from './outreach.ts';
 import queryRoutes from './query.ts';
 import summaryRoutes from './summary.ts';
+import templateRoutes from './templates.ts';
 
 export default async function apiRoutes(app: FastifyInstance, deps: RouteDeps & { guard: AdminGuard }): Promise<void> {
   app.addHook('onRequest', deps.guard.hook);
@@ -22,4 +23,5 @@ export default async function apiRoutes(app: FastifyInstance, deps: RouteDeps & 
   await app.register(liveRoutes, deps);
   await app.register(outreachRoutes, deps);
   await app.register(erasureRoutes, deps);
+  await app.register(templateRoutes, deps);
 }

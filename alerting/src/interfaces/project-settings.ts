@@ -1,3 +1,5 @@
+import type { CopyBook } from '@touchpoint/protocol/copy';
+import type { ProjectPrompts } from '@touchpoint/protocol/prompts';
 import type { QuietHours } from '../lib/quiet-hours.ts';
 
 /** What alerting needs to know about a project; the composition root maps its projects to this. */
@@ -15,6 +17,10 @@ export interface ProjectAlerting {
   alertLanguage?: string;
   /** Customer ids that test traffic (Signal.synthetic) may still contact; nobody else hears of it. */
   testRecipients?: string[];
+  /** In-page prompts (`"prompts"` in the projects file): with `nudges`, a customer whose page is open is offered help there first. */
+  prompts?: ProjectPrompts;
+  /** The project's customer copy (templates), loaded by the composition root; default the built-in copy. */
+  copy?: CopyBook;
 }
 
 /** A fixed list, or a function read at every use (projects reloaded at run time). */

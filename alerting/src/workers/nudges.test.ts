@@ -115,6 +115,11 @@ describe('offering a nudge', () => {
     await waitFor('the outreach webhook', () => h.hooks.on('/outreach').find((x) => x.body.customer === c.customer));
     await logged(c.customer, ['email:sent', 'nudge:sent', 'webhook:sent']);
 
+    // The customer messages carry the checkout's link back to the basket.
+    const deliveries = new Queue(DELIVERIES_QUEUE, { connection: { url: h.redis.url } });
+    expect((await deliveries.getJob(joinId('customer', 'shop', c.customer, c.incident, 'email')))?.data).toMatchObject({ resumeUrl: `https://shop.example/basket/${c.checkout}` });
+    await deliveries.close();
+
     // A retried or replayed incident publishes nothing again.
     const incidents = new Queue(INCIDENTS_QUEUE, { connection: { url: h.redis.url } });
     const job = await incidents.getJob(joinId('incident', 'shop', c.incident));
@@ -246,4 +251,15 @@ describe('answers to a nudge', () => {
     expect(h.log.of('shop').filter((e) => e.incident === other.incident)).toEqual([]);
     expect(h.hooks.on('/alerts').filter((x) => x.body.reason === 'callback' && x.body.customer === c.customer)).toEqual([]);
   });
+});
+
+it('erasing a nudged customer leaves nothing of their nudge in Redis', async () => {
+  const c = await failedPayment(customer());
+  await waitFor('the nudge', async () => (await pending(c.session)).length > 0);
+  await answer(c, 'retry');
+  await waitFor('the acted entry', () => logOf(c.customer).find((e) => e.status === 'acted'));
+  const nudgeKeys = async () => (await redis.keys('tp:shop:*')).filter((k) => /:(nudge|nudge-helped|prompt-once):/.test(k) && decodeURIComponent(decodeURIComponent(k)).includes(c.checkout));
+  expect(await nudgeKeys()).toHaveLength(3);
+  await h.alerting.eraser.erase({ project: 'shop', customer: c.customer, sessions: [c.session], checkouts: [c.checkout] });
+  expect(await nudgeKeys()).toEqual([]);
 });

@@ -160,10 +160,9 @@ async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void>
   const { digest, groups } = ctx;
   // Marketer email with a digest goes by the digest; every other alert delivery by its group.
   // A call-back request goes at once and is held nowhere: it carries the customer's number.
-  const byDigest = digest && d.channel === 'email' && audience === 'marketer';
-  if (d.reason === 'callback') {
-    // sent as it is, below
-  } else if (d.reason === 'digest') {
+  const mayHold = d.reason !== 'callback';
+  const byDigest = mayHold && digest && d.channel === 'email' && audience === 'marketer';
+  if (d.reason === 'digest') {
     if (!digest) throw new ChannelError('a digest delivery, but TOUCHPOINT_ALERT_DIGEST is not set', true);
     alerts = await digest.take(d.project, d.id, ctx.now());
     if (alerts.length === 0) return ctx.store.markSkipped(d.project, d.id);
@@ -174,7 +173,7 @@ async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void>
     if (!message) return ctx.store.markSkipped(d.project, d.id);
     alerts = message.alerts;
     group = message.note;
-  } else if (!byDigest && (await holdInGroup(ctx, groups, d))) {
+  } else if (mayHold && !byDigest && (await holdInGroup(ctx, groups, d))) {
     return ctx.store.markSkipped(d.project, d.id);
   } else if (digest && byDigest && alerts.length === 1 && alerts[0]) {
     const held = await digest.hold(d.project, d.id, alerts[0], ctx.now());

@@ -263,3 +263,37 @@ it('erasing a nudged customer leaves nothing of their nudge in Redis', async () 
   await h.alerting.eraser.erase({ project: 'shop', customer: c.customer, sessions: [c.session], checkouts: [c.checkout] });
   expect(await nudgeKeys()).toEqual([]);
 });
+
+describe('with alert grouping and an email digest on', () => {
+  let g: Harness;
+  beforeAll(async () => {
+    g = await startHarness({ TOUCHPOINT_ALERT_GROUPING: 'on', TOUCHPOINT_ALERT_DIGEST: '15m', TOUCHPOINT_ALERT_EMAIL: 'marketing@shop.example' }, [project]);
+  });
+  afterAll(async () => g?.stop());
+
+  it('a call-back request still goes at once, and is held in no group or digest', async () => {
+    const r = new Redis(g.redis.url);
+    const c = { customer: 'cust-grouped', session: 's-grouped', checkout: 'co-grouped' };
+    const incident = joinId('checkout_error', c.checkout);
+    const prompt = joinId('nudge', incident);
+    await r.set(keys.open('shop', c.session), '1', 'PX', 30_000);
+    await g.producer.send([
+      signal('shop', c.session, c.customer, { type: 'identify', customer: c.customer, email: 'grouped@mail.example', consent: { outreach: true } }),
+      signal('shop', c.session, c.customer, { type: 'checkout', step: 'start', id: c.checkout }),
+      signal('shop', c.session, c.customer, { type: 'http', method: 'POST', url: 'https://shop.example/api/pay', status: 500, duration: 800 }),
+    ]);
+    await waitFor('the nudge', async () => (await r.llen(keys.pending('shop', c.session))) > 0);
+    const asked = Date.now();
+    await g.producer.send([signal('shop', c.session, c.customer, { type: 'nudge', prompt, incident, outcome: 'call_back', phone: PHONE })]);
+    const hook = await waitFor('the call-back alert', () => g.hooks.on('/alerts').find((x) => x.body.reason === 'callback'));
+    expect(hook.at - asked).toBeLessThan(2000);
+    const mail = await waitFor('the call-back email', () => g.smtp.mails.find((m) => m.subject.startsWith('Call-back requested')));
+    expect(mail.raw).toContain('9999 0173');
+    for (const key of await r.keys('tp:shop:alert-*')) {
+      const type = await r.type(key);
+      const dump = type === 'hash' ? JSON.stringify(await r.hgetall(key)) : type === 'string' ? await r.get(key) : '';
+      expect(dump ?? '', key).not.toContain('9999 0173');
+    }
+    r.disconnect();
+  });
+});

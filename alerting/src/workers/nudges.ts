@@ -42,12 +42,12 @@ export async function offerNudge(ctx: AlertingContext, inc: IncidentJob, custome
   const nudges = project.prompts?.nudges;
   if (!nudges || nudges.enabled === false || !inc.session) return undefined;
   if (!(nudges.reasons ?? OUTREACH_REASONS).includes(inc.reason)) return undefined;
+  const supportUrl = nudges.supportUrl ?? project.supportUrl;
   let record = await ctx.nudges.get(inc.project, inc.incident);
   if (!record) {
     const prompt = joinId('nudge', inc.incident);
     if (!(await ctx.nudges.isOpen(inc.project, inc.session))) return undefined;
     if (!(await ctx.nudges.claim(inc.project, inc.session, inc.incident, prompt))) return undefined;
-    const supportUrl = nudges.supportUrl ?? project.supportUrl;
     const actions: NudgeAction[] = ['retry'];
     if (supportUrl) actions.push('support');
     if (o.resumeUrl && o.email) actions.push('email_basket');
@@ -61,7 +61,6 @@ export async function offerNudge(ctx: AlertingContext, inc: IncidentJob, custome
   }
   if (!record.published) {
     const spec: NudgeSpec = { kind: 'nudge', id: record.prompt, incident: inc.incident, reason: inc.reason, actions: record.actions };
-    const supportUrl = nudges.supportUrl ?? project.supportUrl;
     if (supportUrl && record.actions.includes('support')) spec.supportUrl = supportUrl;
     if (record.value !== undefined) spec.amount = `${record.value.toFixed(2)}${record.currency ? ` ${record.currency}` : ''}`;
     await ctx.nudges.publish(inc.project, inc.incident, record, { project: inc.project, session: record.session, spec });

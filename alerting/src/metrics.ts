@@ -50,6 +50,12 @@ export function createAlertingMetrics(registry: Registry) {
       labelNames: ['reason', 'outcome'] as const,
       registers: [registry],
     }),
+    nudges: new Counter({
+      name: 'touchpoint_nudges_total',
+      help: 'In-page nudges: published (sent), then what the agent reported (shown, dismissed, the action taken); forged: an answer to no nudge this worker published',
+      labelNames: ['reason', 'outcome'] as const,
+      registers: [registry],
+    }),
     signals: new Counter({
       name: 'touchpoint_signals_processed_total',
       help: 'Signals evaluated by the rescue rules',

@@ -26,12 +26,13 @@ import { AlertDigest } from './store/alert-digest.ts';
 import { AlertGroups } from './store/alert-groups.ts';
 import { CheckoutStateStore } from './store/checkout-state.ts';
 import { storeKeys } from './store/keys.ts';
+import { NudgeStore } from './store/nudges.ts';
 import { OutreachStore } from './store/outreach-store.ts';
 import { createUnsubscribe, type Unsubscribe } from './store/unsubscribe.ts';
 import type { AlertingContext } from './workers/context.ts';
 import { processDelivery } from './workers/deliveries-worker.ts';
 import { processIncident, processStuckTimer } from './workers/incidents-worker.ts';
-import { processSignalBatch } from './workers/signals-worker.ts';
+import { processSignalBatch, withoutPhoneNumbers } from './workers/signals-worker.ts';
 import { evaluateSreRules, type SreTransition } from './workers/sre-worker.ts';
 
 export interface AlertingDeps {
@@ -86,6 +87,7 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
     config,
     store,
     checkouts: new CheckoutStateStore(storeRedis, keys),
+    nudges: new NudgeStore(storeRedis, keys, config.keyPrefix),
     queues,
     outreachLog: deps.outreachLog,
     rollups: deps.rollups,
@@ -109,7 +111,16 @@ export async function startAlerting(deps: AlertingDeps): Promise<Alerting> {
     stalledInterval: Math.min(30_000, config.lockDurationMs),
   });
   const workers = [
-    new Worker<SignalBatch>(SIGNALS_QUEUE, (job) => processSignalBatch(ctx, job.data), workerOpts(config.signalsConcurrency)),
+    new Worker<SignalBatch>(
+      SIGNALS_QUEUE,
+      async (job) => {
+        await processSignalBatch(ctx, job.data);
+        // A call-back's phone number is handled (its alert queued): the kept job must not hold it.
+        const kept = withoutPhoneNumbers(job.data);
+        if (kept) await job.updateData(kept);
+      },
+      workerOpts(config.signalsConcurrency),
+    ),
     new Worker<IncidentJob | StuckTimerJob>(
       INCIDENTS_QUEUE,
       (job: Job<IncidentJob | StuckTimerJob>) =>

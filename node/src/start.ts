@@ -217,5 +217,6 @@ function toProjectAlerting(p: Project): ProjectAlerting {
   if (p.suppression) out.suppression = p.suppression;
   if (p.alertLanguage) out.alertLanguage = p.alertLanguage;
   if (p.testRecipients) out.testRecipients = p.testRecipients;
+  if (p.prompts) out.prompts = p.prompts;
   return out;
 }

@@ -7,8 +7,8 @@ import type { CheckoutEvent, ErrorEvent, HttpEvent, IdentifyEvent, NudgeEvent, V
 export const SIGNALS_QUEUE = 'touchpoint-signals';
 
 /** Events forwarded to rules: checkouts, identify, LCP of identified customers, failed
- *  requests and JS errors on checkout pages, and what the customer did with a nudge (urgent:
- *  an acted-on nudge holds back the email; its `phone` travels here and nowhere else). */
+ *  requests and JS errors on checkout pages, and what the customer did with a nudge (the only
+ *  place a call-back's phone number travels; the worker strips it from the job once handled). */
 export type SignalEvent = CheckoutEvent | IdentifyEvent | HttpEvent | ErrorEvent | VitalEvent | NudgeEvent;
 
 export interface Signal {

@@ -3,7 +3,7 @@
  * the figures), and in each tool's documented format (validated against the schemas).
  */
 import { describe, expect, it } from 'vitest';
-import type { Alert, CheckoutAlert, RateAlert, SreAlert } from '../interfaces/alert.ts';
+import type { Alert, CallbackAlert, CheckoutAlert, RateAlert, SreAlert } from '../interfaces/alert.ts';
 import { slackErrors, teamsErrors, webhookV1Errors } from '../testing/schemas.ts';
 import { ALERT_COPY_LANGUAGES, describeAlert } from './alert-copy.ts';
 import { renderAlertEmail } from './alert-email.ts';
@@ -30,7 +30,9 @@ const firing: SreAlert = {
 };
 const resolvedIdle: SreAlert = { ...firing, state: 'resolved', value: null, threshold: null, samples: null, windowSeconds: null };
 const errorRate: SreAlert = { ...firing, rule: 'error-rate', series: 'error-rate', metric: 'error_rate_percent', quantile: null, path: null, value: 7.5, threshold: 5 };
-const ALL: Alert[] = [failed, stuck, declined, rate, firing, resolvedIdle, errorRate];
+const nudged: CheckoutAlert = { ...failed, contact: { status: 'contacting', channels: ['email'], sendAt: at + 60_000, nudged: true } };
+const callback: CallbackAlert = { kind: 'callback', reason: 'callback', project: 'shop', shop: 'Kim’s Shop', at, customer: 'cust-1', checkout: 'co-1', value: 149.95, currency: 'AUD', phone: '+61 2 9999 0173', link };
+const ALL: Alert[] = [failed, stuck, declined, rate, firing, resolvedIdle, errorRate, nudged, callback];
 
 describe.each(ALERT_COPY_LANGUAGES)('in %s', (language) => {
   const copy = { language, timeZone: 'Australia/Sydney' };
@@ -59,6 +61,14 @@ describe.each(ALERT_COPY_LANGUAGES)('in %s', (language) => {
     // quiet hours: the local time the message goes out, in the alert time zone
     expect(text).toContain('(Australia/Sydney)');
     expect(renderAlertEmail([declined], copy).text).toContain('card_declined');
+  });
+
+  it('tells the marketers whom to call back: the customer, the checkout, its value and the number', () => {
+    const text = renderAlertEmail([callback], copy).text;
+    for (const fact of ['+61 2 9999 0173', 'cust-1', 'co-1', 'AUD']) expect(text).toContain(fact);
+    expect(text).toMatch(/149[.,]95/);
+    // A nudged customer's contact line differs from the plain one (help offered in the page first).
+    expect(describeAlert(nudged, copy).facts.find((f) => f.value.includes('Touchpoint'))?.value).not.toBe(describeAlert({ ...nudged, contact: { status: 'contacting', channels: ['email'], sendAt: at + 60_000 } }, copy).facts.find((f) => f.value.includes('Touchpoint'))?.value);
   });
 
   it('says how many failed, for how long and the money of a rate alert', () => {

@@ -4,7 +4,7 @@
  * webhook's `text`) tells an alert through this, so an alert reads the same everywhere. It says
  * only what Touchpoint knows: what the beacons reported and what the worker decided.
  */
-import type { Alert, CheckoutAlert, CheckoutFailure, CustomerContact, NotContactedReason, RateAlert, SreAlert } from '../interfaces/alert.ts';
+import type { Alert, CallbackAlert, CheckoutAlert, CheckoutFailure, CustomerContact, NotContactedReason, RateAlert, SreAlert } from '../interfaces/alert.ts';
 import { pickLanguage } from '../lib/language.ts';
 
 export interface AlertFact {
@@ -28,10 +28,14 @@ export interface Words {
   checkoutStuckTitle: (shop: string, money?: string) => string;
   checkoutFailedSummary: (o: { shop: string; when: string; money?: string; step?: string }) => string;
   checkoutStuckSummary: (o: { shop: string; when: string; money?: string; step?: string }) => string;
-  label: Record<'when' | 'value' | 'step' | 'wrong' | 'customer' | 'contact' | 'checkout' | 'failed' | 'since' | 'atRisk' | 'metric' | 'page' | 'measured' | 'threshold' | 'samples' | 'window', string>;
+  label: Record<'when' | 'value' | 'step' | 'wrong' | 'customer' | 'contact' | 'checkout' | 'failed' | 'since' | 'atRisk' | 'metric' | 'page' | 'measured' | 'threshold' | 'samples' | 'window' | 'phone', string>;
   reported: (reason: string) => string;
   request: (method: string, path: string, status: number) => string;
   contacting: (channels: string, sendAt?: string) => string;
+  /** Help was offered in their open page first; the messages wait for them to take it. */
+  contactingAfterNudge: (channels: string, sendAt: string) => string;
+  callbackTitle: (shop: string, money?: string) => string;
+  callbackSummary: (o: { shop: string; when: string; money?: string }) => string;
   channel: Record<'email' | 'webhook', string>;
   and: string;
   notContacted: Record<NotContactedReason | 'anonymous', string>;
@@ -60,10 +64,13 @@ const en: Words = {
   checkoutFailedSummary: (o) => `A customer's checkout${o.money ? ` of ${o.money}` : ''} at ${o.shop} failed on ${o.when}${o.step ? `, at the ${o.step} step` : ''}.`,
   checkoutStuckSummary: (o) =>
     `A customer's checkout${o.money ? ` of ${o.money}` : ''} at ${o.shop} stopped${o.step ? ` at the ${o.step} step` : ''} and has not moved on; Touchpoint counted it as stuck on ${o.when}.`,
-  label: { when: 'When', value: 'Value', step: 'Step', wrong: 'What went wrong', customer: 'Customer', contact: 'Customer contact', checkout: 'Checkout', failed: 'Failed checkouts', since: 'Since', atRisk: 'Money in them', metric: 'Metric', page: 'Page', measured: 'Measured', threshold: 'Threshold', samples: 'Page loads measured', window: 'Over' },
+  label: { when: 'When', value: 'Value', step: 'Step', wrong: 'What went wrong', customer: 'Customer', contact: 'Customer contact', checkout: 'Checkout', failed: 'Failed checkouts', since: 'Since', atRisk: 'Money in them', metric: 'Metric', page: 'Page', measured: 'Measured', threshold: 'Threshold', samples: 'Page loads measured', window: 'Over', phone: 'Number to call' },
   reported: (reason) => `the shop reported "${reason}"`,
   request: (method, path, status) => (status === 0 ? `the request ${method} ${path} got no answer (network failure)` : `the request ${method} ${path} answered HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint will contact them ${channels} at ${sendAt}, when quiet hours end` : `Touchpoint is contacting them ${channels} now`),
+  contactingAfterNudge: (channels, sendAt) => `Touchpoint offered help in their open page first; if they do not take it up, Touchpoint contacts them ${channels} at ${sendAt}`,
+  callbackTitle: (shop, money) => `Call-back requested at ${shop}${money ? `: ${money}` : ''}`,
+  callbackSummary: (o) => `A customer whose checkout${o.money ? ` of ${o.money}` : ''} at ${o.shop} ran into trouble asked on ${o.when}, in the page, to be called back.`,
   channel: { email: 'by email', webhook: 'via the outreach webhook' },
   and: 'and',
   notContacted: {
@@ -102,10 +109,13 @@ const de: Words = {
   checkoutFailedSummary: (o) => `Der Bestellvorgang eines Kunden${o.money ? ` über ${o.money}` : ''} bei ${o.shop} ist am ${o.when} fehlgeschlagen${o.step ? `, im Schritt ${o.step}` : ''}.`,
   checkoutStuckSummary: (o) =>
     `Der Bestellvorgang eines Kunden${o.money ? ` über ${o.money}` : ''} bei ${o.shop} ist${o.step ? ` im Schritt ${o.step}` : ''} stehen geblieben und geht nicht weiter; Touchpoint hat ihn am ${o.when} als hängend gezählt.`,
-  label: { when: 'Wann', value: 'Wert', step: 'Schritt', wrong: 'Was schiefging', customer: 'Kunde', contact: 'Kontakt zum Kunden', checkout: 'Bestellvorgang', failed: 'Fehlgeschlagene Bestellungen', since: 'Seit', atRisk: 'Betrag darin', metric: 'Messwert', page: 'Seite', measured: 'Gemessen', threshold: 'Schwelle', samples: 'Gemessene Seitenaufrufe', window: 'Zeitraum' },
+  label: { when: 'Wann', value: 'Wert', step: 'Schritt', wrong: 'Was schiefging', customer: 'Kunde', contact: 'Kontakt zum Kunden', checkout: 'Bestellvorgang', failed: 'Fehlgeschlagene Bestellungen', since: 'Seit', atRisk: 'Betrag darin', metric: 'Messwert', page: 'Seite', measured: 'Gemessen', threshold: 'Schwelle', samples: 'Gemessene Seitenaufrufe', window: 'Zeitraum', phone: 'Rückrufnummer' },
   reported: (reason) => `der Shop meldete „${reason}“`,
   request: (method, path, status) => (status === 0 ? `die Anfrage ${method} ${path} bekam keine Antwort (Netzwerkfehler)` : `die Anfrage ${method} ${path} antwortete mit HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint meldet sich ${channels} um ${sendAt}, wenn die Ruhezeit endet` : `Touchpoint meldet sich jetzt ${channels}`),
+  contactingAfterNudge: (channels, sendAt) => `Touchpoint hat zuerst auf der geöffneten Seite Hilfe angeboten; nimmt der Kunde sie nicht an, meldet sich Touchpoint ${channels} um ${sendAt}`,
+  callbackTitle: (shop, money) => `Rückruf gewünscht bei ${shop}${money ? `: ${money}` : ''}`,
+  callbackSummary: (o) => `Ein Kunde, dessen Bestellvorgang${o.money ? ` über ${o.money}` : ''} bei ${o.shop} nicht weiterkam, hat am ${o.when} auf der Seite um einen Rückruf gebeten.`,
   channel: { email: 'per E-Mail', webhook: 'über den Outreach-Webhook' },
   and: 'und',
   notContacted: {
@@ -144,10 +154,13 @@ const fr: Words = {
   checkoutFailedSummary: (o) => `La commande d'un client${o.money ? ` de ${o.money}` : ''} chez ${o.shop} a échoué le ${o.when}${o.step ? `, à l'étape ${o.step}` : ''}.`,
   checkoutStuckSummary: (o) =>
     `La commande d'un client${o.money ? ` de ${o.money}` : ''} chez ${o.shop} s'est arrêtée${o.step ? ` à l'étape ${o.step}` : ''} et n'avance plus ; Touchpoint l'a comptée comme bloquée le ${o.when}.`,
-  label: { when: 'Quand', value: 'Montant', step: 'Étape', wrong: 'Ce qui a échoué', customer: 'Client', contact: 'Contact client', checkout: 'Commande', failed: 'Commandes échouées', since: 'Depuis', atRisk: 'Montant concerné', metric: 'Mesure', page: 'Page', measured: 'Mesuré', threshold: 'Seuil', samples: 'Pages mesurées', window: 'Sur' },
+  label: { when: 'Quand', value: 'Montant', step: 'Étape', wrong: 'Ce qui a échoué', customer: 'Client', contact: 'Contact client', checkout: 'Commande', failed: 'Commandes échouées', since: 'Depuis', atRisk: 'Montant concerné', metric: 'Mesure', page: 'Page', measured: 'Mesuré', threshold: 'Seuil', samples: 'Pages mesurées', window: 'Sur', phone: 'Numéro à rappeler' },
   reported: (reason) => `la boutique a signalé « ${reason} »`,
   request: (method, path, status) => (status === 0 ? `la requête ${method} ${path} n'a reçu aucune réponse (erreur réseau)` : `la requête ${method} ${path} a répondu HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint le contactera ${channels} à ${sendAt}, à la fin des heures calmes` : `Touchpoint le contacte maintenant ${channels}`),
+  contactingAfterNudge: (channels, sendAt) => `Touchpoint a d'abord proposé de l'aide sur la page ouverte ; s'il ne l'utilise pas, Touchpoint le contactera ${channels} à ${sendAt}`,
+  callbackTitle: (shop, money) => `Rappel demandé chez ${shop}${money ? ` : ${money}` : ''}`,
+  callbackSummary: (o) => `Un client dont la commande${o.money ? ` de ${o.money}` : ''} chez ${o.shop} a rencontré un problème a demandé sur la page, le ${o.when}, à être rappelé.`,
   channel: { email: 'par e-mail', webhook: 'via le webhook de contact' },
   and: 'et',
   notContacted: {
@@ -186,10 +199,13 @@ const es: Words = {
   checkoutFailedSummary: (o) => `La compra de un cliente${o.money ? ` de ${o.money}` : ''} en ${o.shop} falló el ${o.when}${o.step ? `, en el paso ${o.step}` : ''}.`,
   checkoutStuckSummary: (o) =>
     `La compra de un cliente${o.money ? ` de ${o.money}` : ''} en ${o.shop} se detuvo${o.step ? ` en el paso ${o.step}` : ''} y no avanza; Touchpoint la contó como detenida el ${o.when}.`,
-  label: { when: 'Cuándo', value: 'Importe', step: 'Paso', wrong: 'Qué falló', customer: 'Cliente', contact: 'Contacto con el cliente', checkout: 'Compra', failed: 'Compras fallidas', since: 'Desde', atRisk: 'Importe en ellas', metric: 'Métrica', page: 'Página', measured: 'Medido', threshold: 'Umbral', samples: 'Páginas medidas', window: 'Periodo' },
+  label: { when: 'Cuándo', value: 'Importe', step: 'Paso', wrong: 'Qué falló', customer: 'Cliente', contact: 'Contacto con el cliente', checkout: 'Compra', failed: 'Compras fallidas', since: 'Desde', atRisk: 'Importe en ellas', metric: 'Métrica', page: 'Página', measured: 'Medido', threshold: 'Umbral', samples: 'Páginas medidas', window: 'Periodo', phone: 'Número al que llamar' },
   reported: (reason) => `la tienda informó «${reason}»`,
   request: (method, path, status) => (status === 0 ? `la petición ${method} ${path} no obtuvo respuesta (fallo de red)` : `la petición ${method} ${path} respondió HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint le escribirá ${channels} a las ${sendAt}, al terminar las horas de silencio` : `Touchpoint le está escribiendo ahora ${channels}`),
+  contactingAfterNudge: (channels, sendAt) => `Touchpoint ofreció ayuda primero en la página abierta; si no la usa, le escribirá ${channels} a las ${sendAt}`,
+  callbackTitle: (shop, money) => `Piden que les llamen en ${shop}${money ? `: ${money}` : ''}`,
+  callbackSummary: (o) => `Un cliente cuya compra${o.money ? ` de ${o.money}` : ''} en ${o.shop} tuvo un problema pidió en la página, el ${o.when}, que le llamen.`,
   channel: { email: 'por correo', webhook: 'mediante el webhook de contacto' },
   and: 'y',
   notContacted: {
@@ -272,6 +288,7 @@ export function contactWords(c: CustomerContact, fmt: Formats): string {
   if (c.status === 'not_contacted') return w.notContacted[c.reason];
   const names = c.channels.map((ch) => w.channel[ch]);
   const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} ${w.and} ${names[names.length - 1]}` : (names[0] ?? '');
+  if (c.nudged && c.sendAt !== undefined) return w.contactingAfterNudge(list, fmt.clock(c.sendAt));
   return w.contacting(list, c.sendAt === undefined ? undefined : fmt.clock(c.sendAt));
 }
 
@@ -298,6 +315,26 @@ function checkoutText(a: CheckoutAlert, fmt: Formats): AlertText {
     facts,
     link: { label: w.openCheckout, url: a.link },
     tone: failed ? 'attention' : 'warning',
+  };
+}
+
+function callbackText(a: CallbackAlert, fmt: Formats): AlertText {
+  const { w } = fmt;
+  const money = a.value !== undefined ? fmt.money(a.value, a.currency) : undefined;
+  const when = fmt.when(a.at);
+  const facts: AlertFact[] = [
+    { label: w.label.phone, value: a.phone },
+    { label: w.label.customer, value: a.customer },
+    { label: w.label.when, value: when },
+    { label: w.label.value, value: money ?? w.unknown },
+  ];
+  if (a.checkout) facts.push({ label: w.label.checkout, value: a.checkout });
+  return {
+    title: w.callbackTitle(a.shop, money),
+    summary: w.callbackSummary({ shop: a.shop, when, ...(money ? { money } : {}) }),
+    facts,
+    link: { label: w.openCheckout, url: a.link },
+    tone: 'attention',
   };
 }
 
@@ -360,6 +397,7 @@ export function describeAlert(a: Alert, o: CopyOptions): AlertText {
   const fmt = formats(o);
   if (a.kind === 'checkout') return checkoutText(a, fmt);
   if (a.kind === 'rate') return rateText(a, fmt);
+  if (a.kind === 'callback') return callbackText(a, fmt);
   return sreText(a, fmt);
 }
 

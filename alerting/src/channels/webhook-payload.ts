@@ -14,7 +14,7 @@ export const WEBHOOK_VERSION = 1;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function contactOf(c: CustomerContact): Record<string, unknown> {
-  if (c.status === 'contacting') return { status: c.status, channels: c.channels, ...(c.sendAt !== undefined ? { sendAt: iso(c.sendAt) } : {}) };
+  if (c.status === 'contacting') return { status: c.status, channels: c.channels, ...(c.sendAt !== undefined ? { sendAt: iso(c.sendAt) } : {}), ...(c.nudged ? { nudged: true } : {}) };
   return { ...c };
 }
 
@@ -32,6 +32,18 @@ function alertFields(a: Alert): Record<string, unknown> {
       ...(a.step !== undefined ? { step: a.step } : {}),
       ...(a.failures ? { failures: a.failures } : {}),
       customerContact: contactOf(a.contact),
+    };
+  }
+  if (a.kind === 'callback') {
+    return {
+      kind: 'marketer-alert',
+      reason: a.reason,
+      ...base,
+      customer: a.customer,
+      phone: a.phone,
+      ...(a.checkout !== undefined ? { checkout: a.checkout } : {}),
+      ...(a.value !== undefined ? { value: a.value } : {}),
+      ...(a.currency !== undefined ? { currency: a.currency } : {}),
     };
   }
   if (a.kind === 'rate') {

@@ -11,8 +11,12 @@ export type NotContactedReason = Exclude<SkipReason, 'test_traffic'> | 'holdout'
 
 /** Whether and how the customer of a checkout alert is being contacted, as decided when the alert was raised. */
 export type CustomerContact =
-  /** Messages are queued on these channels; `sendAt` when quiet hours hold them back. */
-  | { status: 'contacting'; channels: ('email' | 'webhook')[]; sendAt?: number }
+  /**
+   * Messages are queued on these channels; `sendAt` when quiet hours hold them back. `nudged`:
+   * help was offered in the customer's open page first, and the messages wait until `sendAt`
+   * for them to act on it (they are not sent if they do).
+   */
+  | { status: 'contacting'; channels: ('email' | 'webhook')[]; sendAt?: number; nudged?: true }
   | { status: 'not_contacted'; reason: NotContactedReason }
   /** The checkout has no known customer (no `identify`, no customer id on the beacons). */
   | { status: 'anonymous' };
@@ -85,5 +89,27 @@ export interface SreAlert {
   link: string;
 }
 
-export type MarketerAlert = CheckoutAlert | RateAlert;
+/**
+ * A customer asked to be called back from the in-page nudge (protocol/src/prompts.ts). The only
+ * alert with contact details: its delivery jobs are removed once done, and it is never held in a
+ * group or a digest (the number must not linger in Redis, and a call-back should not wait).
+ */
+export interface CallbackAlert {
+  kind: 'callback';
+  reason: 'callback';
+  project: string;
+  shop: string;
+  /** When the customer asked. */
+  at: number;
+  /** Pseudonymous id. */
+  customer: string;
+  checkout?: string;
+  value?: number;
+  currency?: string;
+  /** The number the customer typed, as they typed it (checked to look like a phone number). */
+  phone: string;
+  link: string;
+}
+
+export type MarketerAlert = CheckoutAlert | RateAlert | CallbackAlert;
 export type Alert = MarketerAlert | SreAlert;

@@ -39,9 +39,10 @@ export interface DeliveryJob {
   project: string;
   /**
    * `digest`: the marketer alert emails of a project held back by TOUCHPOINT_ALERT_DIGEST, sent
-   * as one; `group`: one message of an alert group (store/alert-groups.ts), named by `group`.
+   * as one; `group`: one message of an alert group (store/alert-groups.ts), named by `group`;
+   * `callback`: a customer asked in a nudge to be called back (a CallbackAlert, sent at once).
    */
-  reason: MarketerReason | 'sre' | 'digest' | 'group';
+  reason: MarketerReason | 'sre' | 'digest' | 'group' | 'callback';
   /** For `group` deliveries: the group (its key) and which of its flushes this is. */
   group?: { key: string; created: number; seq: number };
   incident: string;

@@ -1,4 +1,5 @@
 import type { CopyBook } from '@touchpoint/protocol/copy';
+import type { ProjectPrompts } from '@touchpoint/protocol/prompts';
 import type { QuietHours } from '../lib/quiet-hours.ts';
 
 /** What alerting needs to know about a project; the composition root maps its projects to this. */
@@ -16,7 +17,9 @@ export interface ProjectAlerting {
   alertLanguage?: string;
   /** Customer ids that test traffic (Signal.synthetic) may still contact; nobody else hears of it. */
   testRecipients?: string[];
-  /** The project's customer copy (its template files over the built-in ones); default the built-in copy. */
+  /** In-page prompts (`"prompts"` in the projects file): with `nudges`, a customer whose page is open is offered help there first. */
+  prompts?: ProjectPrompts;
+  /** The project's customer copy (templates), loaded by the composition root; default the built-in copy. */
   copy?: CopyBook;
 }
 

@@ -18,7 +18,11 @@ export interface AlertingQueues {
   /** Replaces the checkout's stuck timer: removes the one for `seq - 1`, adds one for `seq`. */
   scheduleStuck(t: StuckTimerJob, delayMs: number): Promise<void>;
   cancelStuck(project: string, checkout: string, seq: number): Promise<void>;
-  addDelivery(job: DeliveryJob, delayMs?: number): Promise<void>;
+  /**
+   * `personal`: the job holds contact details (a call-back's phone number), so it is removed as
+   * soon as it completes or fails for good; the delivery's `sent` marker still stops a repeat.
+   */
+  addDelivery(job: DeliveryJob, delayMs?: number, o?: { personal?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -58,14 +62,14 @@ export function createAlertingQueues(connection: ConnectionOptions, config: Aler
     async cancelStuck(project, checkout, seq) {
       if (seq > 0) await removeTimer(stuckTimerId(project, checkout, seq));
     },
-    async addDelivery(job, delayMs = 0) {
+    async addDelivery(job, delayMs = 0, o = {}) {
       await deliveries.add(JOB.deliver, job, {
         jobId: job.id,
         delay: delayMs,
         attempts: config.deliveryAttempts,
         backoff: { type: 'exponential', delay: config.deliveryBackoffMs },
-        removeOnComplete: { age: DAY_S },
-        removeOnFail: { age: 7 * DAY_S },
+        removeOnComplete: o.personal ? true : { age: DAY_S },
+        removeOnFail: o.personal ? true : { age: 7 * DAY_S },
       });
     },
     async close() {

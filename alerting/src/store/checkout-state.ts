@@ -23,6 +23,8 @@ export interface CheckoutState {
   reason?: string;
   /** Test traffic (Signal.synthetic) started or moved this checkout. */
   synthetic?: string;
+  /** The shop's link back to the basket, from the checkout's start (scrubbed by the collector). */
+  resumeUrl?: string;
 }
 
 /** What a checkout signal tells about its checkout. */
@@ -38,6 +40,8 @@ export interface CheckoutUpdate {
   /** The shop's reason, for `error` events. */
   reason?: string;
   synthetic?: string;
+  /** For `start` events: the shop's link back to the basket. */
+  resumeUrl?: string;
 }
 
 /** Long enough to outlive any sensible TOUCHPOINT_STUCK_AFTER; refreshed on every step. */
@@ -64,7 +68,7 @@ export class CheckoutStateStore {
   async apply(project: string, c: CheckoutUpdate & { status: CheckoutState['status'] }): Promise<{ applied: boolean; seq: number }> {
     const r = (await this.applyEvent(
       [this.keys.checkout(project, c.id), this.keys.sessionCheckout(project, c.session)],
-      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS, c.name ?? '', c.reason ?? '', c.synthetic ?? ''],
+      [c.status, c.at, c.session, c.id, c.customer ?? '', c.value ?? '', c.currency ?? '', CHECKOUT_TTL_MS, c.name ?? '', c.reason ?? '', c.synthetic ?? '', c.resumeUrl ?? ''],
     )) as [number, number];
     return { applied: r[0] === 1, seq: Number(r[1]) };
   }
@@ -80,6 +84,7 @@ export class CheckoutStateStore {
     if (h.step) s.step = h.step;
     if (h.reason) s.reason = h.reason;
     if (h.synthetic) s.synthetic = h.synthetic;
+    if (h.resumeUrl) s.resumeUrl = h.resumeUrl;
     return s;
   }
 

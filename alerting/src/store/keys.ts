@@ -32,6 +32,12 @@ export function storeKeys(prefix: string) {
      * `seen`, or `message:<created>/<seq>` (what one flush told, for its retries).
      */
     alertGroup: (project: string, audience: string, group: string, channel: string, part: string) => `${p(project)}:alert-group:${e(audience)}:${e(group)}:${e(channel)}:${part}`,
+    /**
+     * In-page nudges (store/nudges.ts): the nudge the worker published for an incident (JSON:
+     * prompt id, session, customer, checkout, what it offered), and the mark that the customer acted on it.
+     */
+    nudge: (project: string, incident: string) => `${p(project)}:nudge:${e(incident)}`,
+    nudgeHelped: (project: string, incident: string) => `${p(project)}:nudge-helped:${e(incident)}`,
     /** The generated unsubscribe-link secret, when TOUCHPOINT_UNSUBSCRIBE_SECRET is unset. */
     unsubscribeSecret: () => `${prefix}:unsubscribe-secret`,
   };

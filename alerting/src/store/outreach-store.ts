@@ -165,6 +165,13 @@ export class OutreachStore implements DeadLetterReader {
           if (key.endsWith(':money')) continue;
           const named = (await this.redis.smembers(key)).filter((incident) => idParts(incident).some((p) => checkouts.has(p)));
           if (named.length) removed.rateWindowEntries += await this.redis.srem(key, ...named);
+        } else if (key.includes(':nudge:') || key.includes(':nudge-helped:') || key.includes(':prompt-once:')) {
+          // In-page nudges (store/nudges.ts): named by their incident, whose id names the checkout
+          // (or the customer); the record names the customer; the claim holds the prompt id.
+          const value = key.includes(':nudge-helped:') ? null : await this.redis.get(key);
+          const ids = [decodeURIComponent(key.slice(key.lastIndexOf(':') + 1)), ...(key.includes(':prompt-once:') && value ? [value] : [])];
+          const owner = key.includes(':nudge:') && value ? (JSON.parse(value) as { customer?: string }).customer : undefined;
+          if (owner === customer || ids.some((id) => idParts(id).some((p) => p === customer || checkouts.has(p)))) doomed.push(key);
         } else if (key.includes(':checkout:')) {
           const [owner, session] = await this.redis.hmget(key, 'customer', 'session');
           const id = decodeURIComponent(key.slice(key.lastIndexOf(':checkout:') + 10));

@@ -11,6 +11,7 @@ import type { AlertingQueues } from '../queues/alerting-queues.ts';
 import type { AlertDigest } from '../store/alert-digest.ts';
 import type { AlertGroups } from '../store/alert-groups.ts';
 import type { CheckoutStateStore } from '../store/checkout-state.ts';
+import type { NudgeStore } from '../store/nudges.ts';
 import type { OutreachStore } from '../store/outreach-store.ts';
 import type { Unsubscribe } from '../store/unsubscribe.ts';
 
@@ -18,6 +19,8 @@ export interface AlertingContext {
   config: AlertingConfig;
   store: OutreachStore;
   checkouts: CheckoutStateStore;
+  /** In-page nudges: presence of the customer's page, the one nudge per incident, whether they acted on it. */
+  nudges: NudgeStore;
   queues: AlertingQueues;
   outreachLog: OutreachLog;
   rollups: RollupReader;

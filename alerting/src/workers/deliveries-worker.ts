@@ -20,6 +20,7 @@ import { sendAlerts } from '../channels/send-alerts.ts';
 import type { AlertGroupNote } from '../interfaces/alert-group.ts';
 import { groupMessageSent, holdInGroup, takeGroupMessage } from './alert-grouping.ts';
 import { renderOutreach } from '../channels/templates.ts';
+import { loadCopy, renderEmail } from '@touchpoint/protocol/copy';
 import { joinId } from '../lib/ids.ts';
 
 export async function processDelivery(ctx: AlertingContext, job: Job<DeliveryJob>): Promise<void> {
@@ -75,6 +76,9 @@ async function deliverToCustomer(ctx: AlertingContext, d: DeliveryJob): Promise<
   if (!contact?.consent) skip = 'no_consent';
   else if (ctx.config.suppression.includes(customer) || ctx.project(d.project).suppression?.includes(customer) || (await ctx.store.isSuppressed(d.project, customer))) skip = 'suppressed';
   else if ((await ctx.store.completedAt(d.project, customer)) >= d.incidentAt) skip = 'completed';
+  // The customer took the help offered in their page (workers/nudges.ts): that replaced this
+  // message. The basket email is what they asked for there, so it goes.
+  else if (d.template !== 'basket' && (await ctx.nudges.isHelped(d.project, d.incident))) skip = 'nudge_acted';
   else if (d.channel === 'email' && !contact.email) skip = 'no_channel';
   if (skip) {
     await ctx.store.markSkipped(d.project, d.id);
@@ -89,12 +93,13 @@ async function deliverToCustomer(ctx: AlertingContext, d: DeliveryJob): Promise<
     const shop = project.name ?? project.id;
     const amount = d.value !== undefined ? `${d.value.toFixed(2)}${d.currency ? ` ${d.currency}` : ''}` : undefined;
     const unsubscribeUrl = await ctx.unsubscribe.link(ctx.config.publicUrl, d.project, customer, contact.language);
-    const msg = renderOutreach(reason, contact.language, {
+    const vars = {
       shop,
       unsubscribeUrl,
       ...(project.supportUrl ? { supportUrl: project.supportUrl } : {}),
       ...(amount ? { amount } : {}),
-    });
+    };
+    const msg = d.template === 'basket' ? renderEmail(project.copy ?? loadCopy(), 'basket', contact.language, { ...vars, ...(d.resumeUrl ? { resumeUrl: d.resumeUrl } : {}) }) : renderOutreach(reason, contact.language, vars);
     await ctx.email.send({
       deliveryId: d.id,
       to: contact.email,
@@ -154,7 +159,9 @@ async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void>
   let group: AlertGroupNote | undefined;
   const { digest, groups } = ctx;
   // Marketer email with a digest goes by the digest; every other alert delivery by its group.
-  const byDigest = digest && d.channel === 'email' && audience === 'marketer';
+  // A call-back request goes at once and is held nowhere: it carries the customer's number.
+  const mayHold = d.reason !== 'callback';
+  const byDigest = mayHold && digest && d.channel === 'email' && audience === 'marketer';
   if (d.reason === 'digest') {
     if (!digest) throw new ChannelError('a digest delivery, but TOUCHPOINT_ALERT_DIGEST is not set', true);
     alerts = await digest.take(d.project, d.id, ctx.now());
@@ -166,7 +173,7 @@ async function deliverAlert(ctx: AlertingContext, d: DeliveryJob): Promise<void>
     if (!message) return ctx.store.markSkipped(d.project, d.id);
     alerts = message.alerts;
     group = message.note;
-  } else if (!byDigest && (await holdInGroup(ctx, groups, d))) {
+  } else if (mayHold && !byDigest && (await holdInGroup(ctx, groups, d))) {
     return ctx.store.markSkipped(d.project, d.id);
   } else if (digest && byDigest && alerts.length === 1 && alerts[0]) {
     const held = await digest.hold(d.project, d.id, alerts[0], ctx.now());

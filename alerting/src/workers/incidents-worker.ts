@@ -1,6 +1,7 @@
 /**
  * Turns an incident into messages: marketer alerts (with the rate fold for failed checkouts)
- * and, for an identified customer, the outreach decision. Every step is idempotent, so a
+ * and, for an identified customer, the outreach decision (an in-page nudge first when their
+ * page is open: workers/nudges.ts). Every step is idempotent, so a
  * retried or replayed incident never adds a message: delivery job ids are deterministic and the
  * cooldown remembers which incident owns it.
  */
@@ -16,6 +17,7 @@ import { quietDelay } from '../lib/quiet-hours.ts';
 import { rateDecision } from '../rules/error-rate.ts';
 import { isStillStuck, stuckIncident } from '../rules/checkout-stuck.ts';
 import { isTestRecipient, SKIP_REASON as TEST_TRAFFIC } from '../rules/test-traffic.ts';
+import { offerNudge } from './nudges.ts';
 
 export async function processStuckTimer(ctx: AlertingContext, t: StuckTimerJob): Promise<void> {
   const state = await ctx.checkouts.get(t.project, t.checkout);
@@ -184,7 +186,11 @@ async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: 
     await ctx.outreachLog.record({ ...entry, channel: 'none', status: 'holdout' });
     return { status: 'not_contacted', reason: 'holdout' };
   }
-  const delay = quietDelay(project.quietHours ?? config.quietHours, now);
+  // The holdout gets no nudge either (above), so the comparison stays fair. With the page open,
+  // help is offered there first and the messages wait for the customer to take it.
+  const resumeUrl = inc.checkout ? (await ctx.checkouts.get(inc.project, inc.checkout))?.resumeUrl : undefined;
+  const wait = await offerNudge(ctx, inc, customer, { email: channels.includes('email'), ...(resumeUrl ? { resumeUrl } : {}) });
+  const delay = Math.max(quietDelay(project.quietHours ?? config.quietHours, now), wait ?? 0);
   for (const channel of channels) {
     const d: DeliveryJob = {
       id: joinId('customer', inc.project, customer, inc.incident, channel),
@@ -200,7 +206,8 @@ async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: 
     if (inc.checkout) d.checkout = inc.checkout;
     if (inc.value !== undefined) d.value = inc.value;
     if (inc.currency) d.currency = inc.currency;
+    if (resumeUrl) d.resumeUrl = resumeUrl;
     await ctx.queues.addDelivery(d, delay);
   }
-  return { status: 'contacting', channels, ...(delay > 0 ? { sendAt: now + delay } : {}) };
+  return { status: 'contacting', channels, ...(delay > 0 ? { sendAt: now + delay } : {}), ...(wait !== undefined ? { nudged: true as const } : {}) };
 }

@@ -10,6 +10,7 @@ import type { AlertingContext } from './context.ts';
 import { checkoutErrorIncident, isFailedRequest } from '../rules/checkout-error.ts';
 import { isPoorLcp, slowIncident } from '../rules/slow-experience.ts';
 import { mayTouchCustomer } from '../rules/test-traffic.ts';
+import { nudgeAnswered } from './nudges.ts';
 import type { CheckoutState, CheckoutUpdate } from '../store/checkout-state.ts';
 import type { Contact } from '../store/outreach-store.ts';
 
@@ -57,6 +58,7 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
       if (e.step === 'step' && e.name) base.name = e.name;
       if (e.step === 'error' && e.reason) base.reason = e.reason;
       if (s.synthetic) base.synthetic = s.synthetic;
+      if (e.step === 'start' && e.resumeUrl) base.resumeUrl = e.resumeUrl;
       if (e.step === 'start' || e.step === 'step') {
         const { applied, seq } = await ctx.checkouts.apply(project, { ...base, status: 'open' });
         if (applied) await ctx.queues.scheduleStuck({ project, checkout: e.id, seq, dueAt: s.ackedAt + ctx.config.stuckAfterMs }, ctx.config.stuckAfterMs);
@@ -99,5 +101,21 @@ async function processSignal(ctx: AlertingContext, s: Signal): Promise<void> {
     case 'error':
       // JS errors on checkout pages are context, not an incident (rules/checkout-error.ts).
       return;
+    case 'nudge':
+      await nudgeAnswered(ctx, s, e);
+      return;
   }
+}
+
+/** The batch without the call-back phone numbers it carried (to keep in its job once handled), or undefined when it had none. */
+export function withoutPhoneNumbers(batch: SignalBatch): SignalBatch | undefined {
+  if (!batch.signals.some((s) => s.event.type === 'nudge' && s.event.phone !== undefined)) return undefined;
+  return {
+    ...batch,
+    signals: batch.signals.map((s) => {
+      if (s.event.type !== 'nudge' || s.event.phone === undefined) return s;
+      const { phone: _, ...event } = s.event;
+      return { ...s, event };
+    }),
+  };
 }

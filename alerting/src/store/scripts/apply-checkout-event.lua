@@ -1,7 +1,7 @@
 -- Applies one checkout event to the checkout's state, in event-time order: an event older than the
 -- last one applied is ignored, so batches processed out of order (several workers, retries)
 -- cannot reopen a completed checkout or make a finished one look stuck.
--- KEYS[1]  hash of the checkout: status, seq, lastAt, session, customer, value, currency, step, reason
+-- KEYS[1]  hash of the checkout: status, seq, lastAt, session, customer, value, currency, step, reason, synthetic, resumeUrl
 -- KEYS[2]  the session's open checkout (string: checkout id)
 -- ARGV[1]  new status: open (start/step), error or complete
 -- ARGV[2]  event time (epoch ms)
@@ -11,6 +11,7 @@
 -- ARGV[9]  name of the step reached ('' if the event names none)
 -- ARGV[10] reason the shop gave for an error ('' if none)
 -- ARGV[11] test-traffic tag of the event's beacon ('' for real traffic): once set, the checkout stays a test
+-- ARGV[12] the shop's link back to the basket ('' if the event has none; sent on `start`)
 -- Returns  { applied (1/0), seq after the event }
 local at = tonumber(ARGV[2])
 local last = tonumber(redis.call('HGET', KEYS[1], 'lastAt') or '-1')
@@ -24,6 +25,7 @@ if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'currency', ARGV[7]) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'step', ARGV[9]) end
 if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[10]) end
 if ARGV[11] ~= '' then redis.call('HSET', KEYS[1], 'synthetic', ARGV[11]) end
+if ARGV[12] ~= '' then redis.call('HSET', KEYS[1], 'resumeUrl', ARGV[12]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 if ARGV[1] == 'complete' then
   if redis.call('GET', KEYS[2]) == ARGV[4] then redis.call('DEL', KEYS[2]) end

@@ -234,7 +234,7 @@ export function feedbackPanel(project, w, zone, choice, v) {
   const scoreCols = scoreColumns(kind);
   return h(
     'div',
-    { 'data-testid': 'feedback', 'data-survey': kind },
+    { 'data-testid': 'feedback', 'data-survey': kind, 'data-bucket': f.bucket },
     surveyPicker(kind, v.kinds),
     h(
       'div.cards',

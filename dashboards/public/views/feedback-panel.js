@@ -262,7 +262,7 @@ export function feedbackPanel(project, w, zone, choice, v) {
       }),
     ),
     h(
-      'div.grid',
+      'div.grid.halves',
       null,
       h(
         'div.panel',

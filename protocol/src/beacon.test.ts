@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { beaconSchema, EVENT_TYPES, type Beacon } from './beacon.ts';
+import { MAX_COMMENT_CHARS, NUDGE_OUTCOMES, SURVEY_KINDS, SURVEY_SCALES, SURVEY_TRIGGERS } from './prompts.ts';
 
 const ajv = new Ajv({ strict: true, discriminator: true, allErrors: true });
 ajv.addSchema(beaconSchema, 'beacon');
@@ -33,5 +34,42 @@ describe('beacon protocol v1', () => {
     expect(validateEvent({ type: 'checkout', at: 1, step: 'abandon', id: 'c' })).toBe(false);
     expect(validateEvent({ type: 'identify', at: 1, customer: 'c', consent: {} })).toBe(false);
     expect(validateEvent({ type: 'custom', at: 1, name: 'n', props: { nested: { a: 1 } } })).toBe(false);
+  });
+
+  it('the nudge and feedback schemas hold the prompt contract’s sets and limits', () => {
+    const { nudge, feedback } = beaconSchema.$defs;
+    expect(nudge.properties.outcome.enum).toEqual([...NUDGE_OUTCOMES]);
+    expect(feedback.properties.survey.enum).toEqual([...SURVEY_KINDS]);
+    expect(feedback.properties.trigger.enum).toEqual([...SURVEY_TRIGGERS]);
+    expect(feedback.properties.comment.maxLength).toBe(MAX_COMMENT_CHARS);
+    // The schema holds every scale; each survey's own is checked by the collector.
+    expect(feedback.properties.score.minimum).toBe(Math.min(...Object.values(SURVEY_SCALES).map(([lo]) => lo)));
+    expect(feedback.properties.score.maximum).toBe(Math.max(...Object.values(SURVEY_SCALES).map(([, hi]) => hi)));
+  });
+
+  it('refuses nudge and feedback events that break their type', () => {
+    const nudge = { type: 'nudge', at: 1, prompt: 'nudge/checkout_error%2Fco-1', incident: 'checkout_error/co-1' };
+    expect(validateEvent({ ...nudge, outcome: 'call_back', phone: '+61 (0)412 345-678' })).toBe(true);
+    expect(validateEvent({ ...nudge, outcome: 'call_back' })).toBe(true);
+    // A phone only rides with a call-back, and looks like one.
+    expect(validateEvent({ ...nudge, outcome: 'shown', phone: '0412345678' })).toBe(false);
+    expect(validateEvent({ ...nudge, outcome: 'call_back', phone: 'call me at noon' })).toBe(false);
+    expect(validateEvent({ ...nudge, outcome: 'call_back', phone: '12345' })).toBe(false);
+    expect(validateEvent({ ...nudge, outcome: 'call_back', phone: '1'.repeat(25) })).toBe(false);
+    expect(validateEvent({ ...nudge, outcome: 'clicked' })).toBe(false);
+    expect(validateEvent({ ...nudge, incident: 'kim@example.com', outcome: 'shown' })).toBe(false);
+    expect(validateEvent({ ...nudge, prompt: 'a b', outcome: 'shown' })).toBe(false);
+    expect(validateEvent({ ...nudge, prompt: 'x'.repeat(513), outcome: 'shown' })).toBe(false);
+
+    const answer = { type: 'feedback', at: 1, prompt: 'survey/s-1', survey: 'nps', trigger: 'complete' };
+    expect(validateEvent({ ...answer, score: 10, comment: 'x'.repeat(MAX_COMMENT_CHARS) })).toBe(true);
+    expect(validateEvent({ ...answer, score: 10, comment: 'x'.repeat(MAX_COMMENT_CHARS + 1) })).toBe(false);
+    expect(validateEvent({ ...answer, score: 11 })).toBe(false);
+    expect(validateEvent({ ...answer, score: 7.5 })).toBe(false);
+    expect(validateEvent({ ...answer, score: 5, survey: 'sus' })).toBe(false);
+    expect(validateEvent({ ...answer, score: 5, trigger: 'exit' })).toBe(false);
+    expect(validateEvent({ ...answer })).toBe(false);
+
+    expect(validateEvent({ type: 'checkout', at: 1, step: 'start', id: 'c', resumeUrl: 'javascript:alert(1)' })).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_BODY_BYTES = 64 * 1024;
 export const MAX_EVENTS_PER_BEACON = 200;
 
-export const EVENT_TYPES = ['vital', 'nav', 'resource', 'error', 'http', 'checkout', 'identify', 'custom'] as const;
+export const EVENT_TYPES = ['vital', 'nav', 'resource', 'error', 'http', 'checkout', 'identify', 'custom', 'nudge', 'feedback'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const VITAL_NAMES = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;

@@ -2,13 +2,14 @@
  * The hand-off from the collector to the alerting worker: one BullMQ job per spool segment
  * (never one per beacon) carrying only the events that rules act on.
  */
-import type { CheckoutEvent, ErrorEvent, HttpEvent, IdentifyEvent, VitalEvent } from './beacon.ts';
+import type { CheckoutEvent, ErrorEvent, HttpEvent, IdentifyEvent, NudgeEvent, VitalEvent } from './beacon.ts';
 
 export const SIGNALS_QUEUE = 'touchpoint-signals';
 
-/** Events forwarded to rules: checkouts, identify, LCP of identified customers, and failed
- *  requests and JS errors on checkout pages. */
-export type SignalEvent = CheckoutEvent | IdentifyEvent | HttpEvent | ErrorEvent | VitalEvent;
+/** Events forwarded to rules: checkouts, identify, LCP of identified customers, failed
+ *  requests and JS errors on checkout pages, and what the customer did with a nudge (urgent:
+ *  an acted-on nudge holds back the email; its `phone` travels here and nowhere else). */
+export type SignalEvent = CheckoutEvent | IdentifyEvent | HttpEvent | ErrorEvent | VitalEvent | NudgeEvent;
 
 export interface Signal {
   project: string;

@@ -41,7 +41,7 @@ const NONE = Object.freeze([]) as never[];
  * the rollups and dashboards group by, while the page URL kept for drill-down is scrubbed; the
  * release is a `label`.
  * Ids (`id`) were vetted by accept-beacon.ts; `contact-redis-only` fields (identify's email and
- * language) ride only in the signal, to the outreach store. Event objects are scrubbed in
+ * language, a nudge's phone) ride only in the signal, to the worker. Event objects are scrubbed in
  * place, so their signals carry the scrubbed values too.
  */
 export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconContext): SpoolRecord {
@@ -56,7 +56,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
   const onCheckoutPage = ctx.checkoutPage.test(path);
   const counts: Record<string, number> = {};
   let vitals: unknown[] = NONE, navigations: unknown[] = NONE, resources: unknown[] = NONE, errors: unknown[] = NONE;
-  let requests: unknown[] = NONE, checkouts: unknown[] = NONE, customEvents: unknown[] = NONE;
+  let requests: unknown[] = NONE, checkouts: unknown[] = NONE, customEvents: unknown[] = NONE, feedback: unknown[] = NONE;
   let signals: string[] = NONE;
   let urgent = false;
 
@@ -103,6 +103,8 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
         if (e.name !== undefined) e.name = scrubText(e.name);
         if (e.reason !== undefined) e.reason = scrubText(e.reason);
         if (e.orderId !== undefined) e.orderId = scrubText(e.orderId);
+        // For "email me my basket": it rides in the signal to the worker and is not stored.
+        if (e.resumeUrl !== undefined) e.resumeUrl = scrubUrl(e.resumeUrl);
         if (checkouts === NONE) checkouts = [];
         checkouts.push([t, e.id, e.step, e.name ?? '', e.reason ?? '', e.value ?? 0, e.currency ?? '', e.orderId ?? '']);
         signal = true;
@@ -111,6 +113,23 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
       case 'identify':
         // Contact details and consent go to the outreach store (via the signal), never to ClickHouse.
         signal = true;
+        break;
+      case 'nudge':
+        // What the customer did with a nudge decides whether the email still goes: urgent. The
+        // phone number of a call-back rides in the signal only, like identify's email.
+        e.prompt = scrubText(e.prompt);
+        e.incident = scrubText(e.incident);
+        signal = true;
+        urgent = true;
+        break;
+      case 'feedback':
+        e.prompt = scrubText(e.prompt);
+        if (e.comment !== undefined) e.comment = scrubText(e.comment);
+        if (e.checkout !== undefined) e.checkout = scrubText(e.checkout);
+        if (e.step !== undefined) e.step = scrubText(e.step);
+        if (e.incident !== undefined) e.incident = scrubText(e.incident);
+        if (feedback === NONE) feedback = [];
+        feedback.push([t, e.prompt, e.survey, e.trigger, e.score, e.comment ?? '', e.checkout ?? '', e.step ?? '', e.incident ?? '']);
         break;
       case 'custom': {
         e.name = scrubText(e.name);
@@ -155,6 +174,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
     custom_events: customEvents,
     release: beacon.release === undefined ? '' : scrubText(beacon.release),
     test_traffic: ctx.synthetic ?? '',
+    feedback,
   }));
   return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals, urgent };
 }

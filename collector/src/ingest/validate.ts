@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { beaconSchema, EVENT_TYPES, type Beacon, type BeaconEvent, type EventType } from '@touchpoint/protocol';
+import { SURVEY_SCALES } from '@touchpoint/protocol/prompts';
 
 /** Events may be older than the beacon (queued offline, sent on the next page) but not by much. */
 const MAX_EVENT_AGE_MS = 7 * 24 * 3600_000;
@@ -33,7 +34,13 @@ export function createBeaconValidator(): BeaconValidator {
       const check = typeof type === 'string' ? byType.get(type) : undefined;
       if (!check) return `unknown event type ${JSON.stringify(type)}; expected one of ${known}`;
       if (!check(value)) return describe(check.errors, type as EventType);
-      const at = (value as BeaconEvent).at;
+      const event = value as BeaconEvent;
+      // The schema holds every survey's scale at once (0–10); each answer is held to its own.
+      if (event.type === 'feedback') {
+        const [min, max] = SURVEY_SCALES[event.survey];
+        if (event.score < min || event.score > max) return `score must be within ${min}–${max} for a ${event.survey} survey`;
+      }
+      const at = event.at;
       if (at > sentAt + MAX_EVENT_LEAD_MS) return '"at" is later than the beacon\'s sentAt';
       if (at < sentAt - MAX_EVENT_AGE_MS) return '"at" is more than 7 days before the beacon\'s sentAt';
       return undefined;
@@ -45,6 +52,8 @@ function describe(errors: ErrorObject[] | null | undefined, what: string): strin
   const e = errors?.[0];
   if (!e) return `invalid ${what}`;
   const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : what;
+  // The nudge schema's if/then: a phone number comes only with a call-back.
+  if (what === 'nudge' && e.schemaPath.includes('/then/')) return 'phone is sent only with outcome "call_back"';
   if (e.keyword === 'additionalProperties') {
     return `${field} has an unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
   }

@@ -1,10 +1,10 @@
 /**
- * The intake row and its table agree, and migration 007's release and test-traffic columns reach
- * the tables: on an install upgraded from 006 that already holds rows, for rows spooled before
- * the upgrade, and without test traffic in the rollups. Real engine, real views.
+ * The intake row and its table agree, and migration 007's release and test-traffic columns and
+ * 008's survey answers reach the tables: on an install upgraded from 006 that already holds rows,
+ * for rows spooled before the upgrade, and without test traffic in the rollups. Real engine, real views.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Beacon } from '@touchpoint/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Beacon, FeedbackEvent } from '@touchpoint/protocol';
 import { tempDir } from '@touchpoint/node/testing';
 import { buildRecord, type BeaconContext } from '../ingest/spool-record.ts';
 import { INTAKE, INTAKE_COLUMNS, insertBatch } from './beacon-intake.ts';
@@ -32,6 +32,8 @@ const visit = (session: string, path: string, over: Partial<Beacon> = {}): Beaco
   ],
   ...over,
 });
+/** A row as an older collector laid it out: the columns before `before` only. */
+const rowOf = (row: string, before: 'release' | 'feedback') => JSON.stringify((JSON.parse(row) as unknown[]).slice(0, INTAKE_COLUMNS.indexOf(before)));
 let token = 0;
 const insert = (rows: string[]) => insertBatch(storage, INTAKE, Buffer.from(rows.map((r) => r + '\n').join('')), `intake-test-${now}-${token++}`);
 const select = async <T>(query: string) => (await storage.client.query({ query, query_params: { db: storage.database }, format: 'JSONEachRow' })).json<T>();
@@ -48,8 +50,8 @@ beforeAll(async () => {
     await storage.client.insert({ table: `${db}.schema_migrations`, values: [{ version: m.version, name: m.name }], format: 'JSONEachRow' });
   }
   const before = visit('before-007', '/before');
-  const oldRow = JSON.stringify((JSON.parse(buildRecord(before, before.events, ctx()).row) as unknown[]).slice(0, -2));
-  await storage.insertRows({ table: INTAKE.table, columns: INTAKE_COLUMNS.slice(0, -2), body: Buffer.from(oldRow + '\n'), settings: {} });
+  const oldRow = rowOf(buildRecord(before, before.events, ctx()).row, 'release');
+  await storage.insertRows({ table: INTAKE.table, columns: INTAKE_COLUMNS.slice(0, INTAKE_COLUMNS.indexOf('release')), body: Buffer.from(oldRow + '\n'), settings: {} });
   applied = await migrate(storage);
 });
 afterAll(async () => {
@@ -57,7 +59,7 @@ afterAll(async () => {
 });
 
 it('the migrated beacon_intake has exactly the columns the row builder lays out, in order', async () => {
-  expect(applied).toEqual([7]);
+  expect(applied).toEqual([7, 8]);
   const columns = await select<{ name: string }>(`SELECT name FROM system.columns WHERE database = {db:String} AND table = '${INTAKE.table}' ORDER BY position`);
   expect(columns.map((c) => c.name)).toEqual([...INTAKE_COLUMNS]);
 });
@@ -98,8 +100,7 @@ it('keeps the rollups to real traffic: timings, page loads and checkouts count t
 
 it('stores rows from before 007 as real traffic without a release: stored ones, and ones still in the spool at the upgrade', async () => {
   const spooled = visit('spooled-before-007', '/spooled');
-  const row = JSON.stringify((JSON.parse(buildRecord(spooled, spooled.events, ctx()).row) as unknown[]).slice(0, -2));
-  await insert([row]);
+  await insert([rowOf(buildRecord(spooled, spooled.events, ctx()).row, 'release')]);
   expect(await select(`SELECT session, release, test_traffic FROM ${db}.beacons WHERE project = 'intake' AND path IN ('/before', '/spooled') ORDER BY session`)).toEqual([
     { session: 'before-007', release: '', test_traffic: '' },
     { session: 'spooled-before-007', release: '', test_traffic: '' },
@@ -126,4 +127,42 @@ it('007 run again after a crash changes nothing: same columns, same views, rows 
   await insert([buildRecord(again, again.events, ctx({ synthetic: 'agent-test' })).row]);
   expect(await select(`SELECT release, test_traffic FROM ${db}.beacons WHERE project = 'intake' AND path = '/rerun'`)).toEqual([{ release: '9fceb02', test_traffic: 'agent-test' }]);
   expect(await select(`SELECT toUInt32(count()) AS n FROM ${db}.vitals WHERE project = 'intake' AND path = '/rerun'`)).toEqual([{ n: 1 }]);
+});
+
+describe('migration 008: survey answers', () => {
+  const answer = (over: Partial<FeedbackEvent> = {}): FeedbackEvent => ({
+    type: 'feedback', at: now, prompt: 'survey/s-1', survey: 'ces', score: 6, trigger: 'complete', ...over,
+  });
+
+  it('stores each answer with the beacon’s dimensions, scrubbed, and none from beacons without answers', async () => {
+    const b = visit('fb-s', '/checkout/done', { events: [
+      answer({ comment: 'Call me on +61 412 345 678 or mail kim@example.com', checkout: 'co-fb', step: 'payment', incident: 'checkout_error/co-fb' }),
+      answer({ prompt: 'survey/s-2', survey: 'nps', score: 0, trigger: 'page' }),
+    ] });
+    const load = visit('k6-fb', '/checkout/done', { events: [answer()] });
+    await insert([buildRecord(b, b.events, ctx()).row, buildRecord(load, load.events, ctx({ synthetic: 'k6/run-fb' })).row]);
+    expect(await select(`SELECT session, customer, path, device, browser, os, country, prompt, survey, trigger, score, comment, checkout_id, step, incident, test_traffic
+      FROM ${db}.feedback WHERE project = 'intake' ORDER BY session, prompt`)).toEqual([
+      { session: 'fb-s', customer: 'fb-s-c', path: '/checkout/done', device: 'mobile', browser: 'safari', os: 'ios', country: 'AU', prompt: 'survey/s-1', survey: 'ces',
+        trigger: 'complete', score: 6, comment: 'Call me on [phone] or mail [email]', checkout_id: 'co-fb', step: 'payment', incident: 'checkout_error/co-fb', test_traffic: '' },
+      { session: 'fb-s', customer: 'fb-s-c', path: '/checkout/done', device: 'mobile', browser: 'safari', os: 'ios', country: 'AU', prompt: 'survey/s-2', survey: 'nps',
+        trigger: 'page', score: 0, comment: '', checkout_id: '', step: '', incident: '', test_traffic: '' },
+      { session: 'k6-fb', customer: 'k6-fb-c', path: '/checkout/done', device: 'mobile', browser: 'safari', os: 'ios', country: 'AU', prompt: 'survey/s-1', survey: 'ces',
+        trigger: 'complete', score: 6, comment: '', checkout_id: '', step: '', incident: '', test_traffic: 'k6/run-fb' },
+    ]);
+  });
+
+  it('stores a row spooled before 008 (no answers column) as a beacon without answers', async () => {
+    const spooled = visit('spooled-before-008', '/spooled-008');
+    await insert([rowOf(buildRecord(spooled, spooled.events, ctx()).row, 'feedback')]);
+    expect(await select(`SELECT session FROM ${db}.beacons WHERE project = 'intake' AND path = '/spooled-008'`)).toEqual([{ session: 'spooled-before-008' }]);
+    expect(await select(`SELECT toUInt32(count()) AS n FROM ${db}.feedback WHERE session = 'spooled-before-008'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('run again after a crash changes nothing', async () => {
+    const shape = () => select(`SELECT name, create_table_query AS q FROM system.tables WHERE database = {db:String} ORDER BY name`);
+    const before = await shape();
+    for (const statement of readMigrations(storage.database).find((x) => x.version === 8)?.statements ?? []) await storage.client.command({ query: statement });
+    expect(await shape()).toEqual(before);
+  });
 });

@@ -6,7 +6,7 @@ import type { Storage } from './clickhouse.ts';
  * one definition of its columns and their order: the row builder (ingest/spool-record.ts) fills
  * an `IntakeRow` and lays it out by it, the insert names these columns, and a migration test
  * checks the table has exactly these, in this order. Columns added later go last (migration
- * 007's release and test_traffic), so that a row spooled before they existed is the same row
+ * 007's release and test_traffic, 008's feedback), so that a row spooled before they existed is the same row
  * with its last values missing: see insertBatch.
  */
 export const INTAKE_COLUMNS = [
@@ -14,6 +14,7 @@ export const INTAKE_COLUMNS = [
   'browser_version', 'os', 'country', 'connection', 'event_counts',
   'vitals', 'navigations', 'resources', 'errors', 'requests', 'checkouts', 'custom_events',
   'release', 'test_traffic',
+  'feedback',
 ] as const;
 
 export type IntakeColumn = (typeof INTAKE_COLUMNS)[number];

@@ -67,6 +67,8 @@ export const FIELD_TREATMENTS = {
   'checkout.reason': 'text',
   'checkout.currency': 'closed-code',
   'checkout.orderId': 'label',
+  // Sent to the customer in "email me my basket": scrubbed, and carried in the signal only.
+  'checkout.resumeUrl': 'url',
 
   'identify.type': 'closed-code',
   'identify.customer': 'id',
@@ -78,6 +80,23 @@ export const FIELD_TREATMENTS = {
   'custom.name': 'label',
   'custom.props.<name>': 'label',
   'custom.props.*': 'text',
+
+  // Ids of a prompt and of an incident (joinId's characters only), kept as grouping keys.
+  'nudge.type': 'closed-code',
+  'nudge.prompt': 'label',
+  'nudge.incident': 'label',
+  'nudge.outcome': 'closed-code',
+  // For a call-back: in the signal to the worker (a marketer alert), never in ClickHouse.
+  'nudge.phone': 'contact-redis-only',
+
+  'feedback.type': 'closed-code',
+  'feedback.prompt': 'label',
+  'feedback.survey': 'closed-code',
+  'feedback.comment': 'text',
+  'feedback.trigger': 'closed-code',
+  'feedback.checkout': 'label',
+  'feedback.step': 'label',
+  'feedback.incident': 'label',
 } as const satisfies Record<string, FieldTreatment>;
 
 export type FieldPath = keyof typeof FIELD_TREATMENTS;

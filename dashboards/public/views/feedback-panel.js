@@ -192,8 +192,8 @@ export function feedbackPanel(project, w, zone, choice, v) {
   if ('error' in v) return h('div.panel', { 'data-testid': 'feedback' }, h('p.muted', null, `Customer feedback is not available: ${v.error}`));
   const f = v.feedback;
   const kind = f.survey;
-  if (!kind) return h('div.panel', { 'data-testid': 'feedback' }, h('p.muted', null, 'No survey answers in this range.'));
   const s = f.summary;
+  if (!kind || (s.responses === 0 && v.kinds.length === 0)) return h('div.panel', { 'data-testid': 'feedback' }, h('p.muted', null, 'No survey answers in this range.'));
   const words = SURVEYS[kind];
   const enough = s.responses >= ENOUGH;
 

@@ -26,9 +26,9 @@ beforeAll(async () => {
 });
 afterAll(async () => tp?.close());
 
-const PARAMS = ['from', 'to', 'metric', 'by', 'bucket', 'limit', 'sort', 'checkout', 'test', 'path', 'device', 'browser', 'country', 'connection', 'customer', 'session', 'offset', 'q'];
+const PARAMS = ['from', 'to', 'metric', 'by', 'bucket', 'limit', 'sort', 'checkout', 'test', 'path', 'device', 'browser', 'country', 'connection', 'customer', 'session', 'offset', 'q', 'survey', 'score', 'before'];
 const hostile = fc.oneof(
-  fc.constantFrom('', '0', '-1', '1e300', '1e14', '100000000000001', 'NaN', 'Infinity', '-0', '0x10', '1.5', 'null', 'true', '[]', '{}', 'auto', 'LCP', 'path', 'p95', 'include', 'only', '%00', '%', '%E0%A4%A', '..', '/', '\\'),
+  fc.constantFrom('', '0', '-1', '1e300', '1e14', '100000000000001', 'NaN', 'Infinity', '-0', '0x10', '1.5', 'null', 'true', '[]', '{}', 'auto', 'LCP', 'path', 'p95', 'include', 'only', 'nps', 'ces', '7', '%00', '%', '%E0%A4%A', '..', '/', '\\'),
   fc.integer({ min: -1e15, max: 1e15 }).map(String),
   fc.string({ maxLength: 40 }),
   fc.string({ minLength: 1000, maxLength: 3000 }),
@@ -44,6 +44,7 @@ const segment = fc.oneof(fc.constantFrom('s1', 'x'.repeat(300), '%E0%A4%A'), fc.
 
 it('answers every query string with 2xx or a coded 4xx, never 5xx', async () => {
   expect(paths.length).toBeGreaterThanOrEqual(10);
+  expect(paths).toContain('/api/v1/projects/:project/feedback');
   const failures: string[] = [];
   let answered = 0;
   await fc.assert(

@@ -14,6 +14,7 @@
  *   GET …/:project/sessions?metric&from&to[&limit][&filters][&test]  slowest page loads, for drill-down
  *   GET …/:project/sessions/:session?from&to          one session's story (at most 7 days apart)
  *   GET …/:project/releases?from&to[&limit][&test]    releases the beacons reported, first seen in the window, for chart markers
+ *   GET …/:project/feedback?from&to[&survey][&score][&bucket][&limit][&before][&test]  micro-survey scores over time, by step and page, comments, nudge totals
  *
  * Filters: path, device, browser, country, connection (exact match, bound as parameters).
  * Test traffic (load tests, synthetic monitors): the rollups hold none, so the reports read from
@@ -24,6 +25,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { BUCKETS, DIMENSION_NAMES, errorResponses, MAX_POINTS, MAX_RANGE_MS, pickBucket, ProjectParams, type Filters, type TestTraffic } from '@touchpoint/protocol/api/common';
 import { ErrorsQuery, ErrorsReport } from '@touchpoint/protocol/api/errors';
+import { Feedback, FeedbackQuery } from '@touchpoint/protocol/api/feedback';
 import { Funnel, FunnelQuery } from '@touchpoint/protocol/api/funnel';
 import { PASS_RATE_DEFINITION, PassRateQuery, PassRateReport, type PassRate } from '@touchpoint/protocol/api/pass-rate';
 import { ProjectList } from '@touchpoint/protocol/api/projects';
@@ -36,6 +38,7 @@ import { TouchpointError } from '@touchpoint/protocol/errors';
 import { CWV_GOOD } from '@touchpoint/protocol/vitals';
 import { latencyEffect } from '../estimates/latency-effect.ts';
 import { queryErrors } from '../storage/reports/errors.ts';
+import { queryFeedback } from '../storage/reports/feedback.ts';
 import { queryFunnel } from '../storage/reports/funnel.ts';
 import { queryPassRate } from '../storage/reports/pass-rate.ts';
 import { queryReleases } from '../storage/reports/releases.ts';
@@ -49,11 +52,11 @@ import { DEFAULT_CHECKOUT_STEPS } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
 
 /** What the query API needs of the collector's route deps (RouteDeps satisfies it). */
-export type QueryDeps = Pick<RouteDeps, 'projects' | 'storage' | 'stuckAfterMs'>;
+export type QueryDeps = Pick<RouteDeps, 'projects' | 'storage' | 'stuckAfterMs' | 'config'>;
 
 const NO_PASS_RATE: PassRate = { pageLoads: 0, good: 0, passRate: null, lcpGood: 0, inpGood: 0, clsGood: 0, p75: { LCP: null, INP: null, CLS: null }, passesAtP75: false };
 
-export default async function queryRoutes(fastify: FastifyInstance, { projects, storage, stuckAfterMs }: QueryDeps): Promise<void> {
+export default async function queryRoutes(fastify: FastifyInstance, { projects, storage, stuckAfterMs, config }: QueryDeps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   /** Known project and a bounded, ordered window, or a coded 4xx. */
@@ -76,19 +79,25 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
     projects: projects.all.map((p) => ({ id: p.id, name: p.name ?? p.id })),
   }));
 
+  /** The bucket of a chart over the window: `auto`, or one of BUCKETS giving at most MAX_POINTS. */
+  function bucketOf(w: Window, bucket: string | number | undefined): number {
+    const asked = bucket === undefined || bucket === 'auto' ? 'auto' : Number(bucket);
+    if (asked !== 'auto' && !(BUCKETS as readonly number[]).includes(asked)) {
+      throw new TouchpointError('TP_ERR_BAD_QUERY', `bucket is auto or one of ${BUCKETS.join(', ')} seconds`);
+    }
+    const picked = pickBucket(w.from, w.to, asked);
+    if ((w.to - w.from) / 1000 / picked > MAX_POINTS) {
+      throw new TouchpointError('TP_ERR_BAD_QUERY', `at most ${MAX_POINTS} buckets: pick a larger bucket or a shorter range`);
+    }
+    return picked;
+  }
+
   app.get('/api/v1/projects/:project/timeseries', {
     schema: { params: ProjectParams, querystring: TimeseriesQuery, response: { 200: Timeseries, ...errorResponses } },
   }, async (req) => {
     const q = req.query;
     const w = windowOf(req.params.project, q);
-    const asked = q.bucket === undefined || q.bucket === 'auto' ? 'auto' : Number(q.bucket);
-    if (asked !== 'auto' && !(BUCKETS as readonly number[]).includes(asked)) {
-      throw new TouchpointError('TP_ERR_BAD_QUERY', `bucket is auto or one of ${BUCKETS.join(', ')} seconds`);
-    }
-    const bucket = pickBucket(w.from, w.to, asked);
-    if ((w.to - w.from) / 1000 / bucket > MAX_POINTS) {
-      throw new TouchpointError('TP_ERR_BAD_QUERY', `at most ${MAX_POINTS} buckets: pick a larger bucket or a shorter range`);
-    }
+    const bucket = bucketOf(w, q.bucket);
     const points = await queryTimeseries(storage, w, q.metric, bucket, filtersOf(q));
     return { ...echo(w), metric: q.metric, bucket, points };
   });
@@ -172,5 +181,17 @@ export default async function queryRoutes(fastify: FastifyInstance, { projects, 
   }, async (req) => {
     const w = rawWindowOf(req.params.project, req.query);
     return { ...echo(w), releases: await queryReleases(storage, w, req.query.limit ?? 20) };
+  });
+
+  app.get('/api/v1/projects/:project/feedback', {
+    schema: { params: ProjectParams, querystring: FeedbackQuery, response: { 200: Feedback, ...errorResponses } },
+  }, async (req) => {
+    const q = req.query;
+    const w = rawWindowOf(req.params.project, q);
+    const bucket = bucketOf(w, q.bucket);
+    const report = await queryFeedback(storage, w, {
+      survey: q.survey, score: q.score, bucket, limit: q.limit ?? 50, before: q.before, readDelayMs: config.cameBackDelayMs,
+    });
+    return { ...echo(w), bucket, ...report };
   });
 }

@@ -51,26 +51,12 @@ export function createOutreachLog(storage: Storage): OutreachLog {
     FROM ${db}.outreach_log
     WHERE project = {project:String} AND at >= fromUnixTimestamp64Milli({from:Int64}) AND at < fromUnixTimestamp64Milli({to:Int64})
     GROUP BY c_incident`;
-  // Completed checkouts of identified customers, with when each began (its first event). Read
-  // from a day before the window: a checkout already under way when the message went out must
-  // be seen to have started before it.
-  const completions = `
-    SELECT checkout_id AS r_checkout, anyIf(customer, customer != '') AS r_customer, min(event_time) AS started, minIf(event_time, step = 'complete') AS completed
-    FROM ${db}.checkouts
-    WHERE project = {project:String}
-      AND received_at >= fromUnixTimestamp64Milli({from:Int64}) - INTERVAL 1 DAY
-      AND received_at < fromUnixTimestamp64Milli({to:Int64}) + INTERVAL 25 HOUR
-    GROUP BY r_checkout
-    HAVING countIf(step = 'complete') > 0 AND r_customer != ''`;
-  // CameBackRule: a completion within 24 h of a checkout begun at least the read delay after.
-  // A join on the customer with the time condition inside the aggregate: it needs no inequality
-  // join support, so it runs the same on chDB and on a server.
-  const returned = `r.started >= addMilliseconds(c.ref_at, {delay:UInt32}) AND r.completed >= c.ref_at AND r.completed < c.ref_at + INTERVAL 24 HOUR`;
+  const { completions, returned } = cameBackSql(db);
   const joined = `
     SELECT c.c_incident AS incident, any(c.c_customer) AS customer, any(c.c_reason) AS reason, any(c.c_checkout) AS checkout_id,
       any(c.c_sent) AS sent, any(c.c_held) AS held, any(c.c_first_at) AS first_at, any(c.c_first_sent_at) AS first_sent_at,
       any(c.c_skip_reason) AS skip_reason, any(c.c_channels) AS channels,
-      countIf(${returned}) > 0 AS came_back, minIf(r.completed, ${returned}) AS came_back_at
+      countIf(${returned('c.ref_at')}) > 0 AS came_back, minIf(r.completed, ${returned('c.ref_at')}) AS came_back_at
     FROM (${contacts}) AS c
     LEFT JOIN (${completions}) AS r ON r.r_customer = c.c_customer
     GROUP BY c.c_incident`;
@@ -154,6 +140,32 @@ export function createOutreachLog(storage: Storage): OutreachLog {
       });
     },
   };
+}
+
+/**
+ * CameBackRule in SQL, for the outreach log and the feedback report's nudge totals: `completions`
+ * is a subquery of completed checkouts of identified customers (`r_customer`, `started`,
+ * `completed`), to be joined as `r` on the customer; `returned(refAt)` says whether the joined
+ * completion counts for a contact made at `refAt`. Bound parameters: {project}, {from}, {to},
+ * {delay} (CameBackRule.readDelayMs).
+ */
+export function cameBackSql(db: string): { completions: string; returned: (refAt: string) => string } {
+  // Completed checkouts of identified customers, with when each began (its first event). Read
+  // from a day before the window: a checkout already under way when the message went out must
+  // be seen to have started before it.
+  const completions = `
+    SELECT checkout_id AS r_checkout, anyIf(customer, customer != '') AS r_customer, min(event_time) AS started, minIf(event_time, step = 'complete') AS completed
+    FROM ${db}.checkouts
+    WHERE project = {project:String}
+      AND received_at >= fromUnixTimestamp64Milli({from:Int64}) - INTERVAL 1 DAY
+      AND received_at < fromUnixTimestamp64Milli({to:Int64}) + INTERVAL 25 HOUR
+    GROUP BY r_checkout
+    HAVING countIf(step = 'complete') > 0 AND r_customer != ''`;
+  // CameBackRule: a completion within 24 h of a checkout begun at least the read delay after.
+  // A join on the customer with the time condition inside the aggregate: it needs no inequality
+  // join support, so it runs the same on chDB and on a server.
+  const returned = (refAt: string) => `r.started >= addMilliseconds(${refAt}, {delay:UInt32}) AND r.completed >= ${refAt} AND r.completed < ${refAt} + INTERVAL 24 HOUR`;
+  return { completions, returned };
 }
 
 /** DateTime64(3, 'UTC') text form, unambiguous on every input format setting. */

@@ -41,12 +41,17 @@ async function api<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** The feedback API's answer for the view's own window (and bucket), with `extra` parameters. */
-async function shownByApi(extra = ''): Promise<Feedback> {
+/** The feedback API's answer for the view's own window, bucket and page size, `extra` parameters added or changed. */
+async function shownByApi(extra: Record<string, string> = {}): Promise<Feedback> {
   const el = page.locator('section[data-view=marketer]');
-  const w = `from=${await el.getAttribute('data-from')}&to=${await el.getAttribute('data-to')}`;
-  const bucket = await page.locator('[data-testid=feedback]').getAttribute('data-bucket');
-  return api<Feedback>(`feedback?${w}&bucket=${bucket}&limit=25${extra}`);
+  const q = new URLSearchParams({
+    from: (await el.getAttribute('data-from'))!,
+    to: (await el.getAttribute('data-to'))!,
+    bucket: (await page.locator('[data-testid=feedback]').getAttribute('data-bucket'))!,
+    limit: '25',
+    ...extra,
+  });
+  return api<Feedback>(`feedback?${q}`);
 }
 
 const kpi = (id: string) => page.locator(`[data-kpi=${id}]`);
@@ -130,10 +135,10 @@ afterAll(async () => {
 
 describe('help in the page and customer feedback in the marketer view', () => {
   it('words each survey kind on the scale the protocol gives it', async () => {
-    const scales = await page.evaluate(async () => {
-      const words = (await import(new URL('lib/words.js', location.href).href)) as { SURVEYS: Record<string, { scale: number[] }> };
-      return Object.fromEntries(Object.entries(words.SURVEYS).map(([k, v]) => [k, v.scale]));
-    });
+    // A string, so the test runner does not rewrite the page's own dynamic import.
+    const scales = await page.evaluate<Record<string, number[]>>(
+      "import(new URL('lib/words.js', location.href).href).then((m) => Object.fromEntries(Object.entries(m.SURVEYS).map(([k, v]) => [k, v.scale])))",
+    );
     expect(Object.keys(scales).sort()).toEqual([...SURVEY_KINDS].sort());
     for (const k of SURVEY_KINDS) expect(scales[k]).toEqual([...SURVEY_SCALES[k]]);
   });
@@ -175,13 +180,16 @@ describe('help in the page and customer feedback in the marketer view', () => {
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     const text = (await row.textContent()) ?? '';
     for (const part of ['2 of 7', '/checkout', 'payment', 'after the help in the page', first.device]) expect(text).toContain(part);
-    if (first.lcp !== undefined) expect(text).toContain(`LCP ${(first.lcp / 1000).toFixed(2)} s`);
+    // The session's page-load vitals, rated like the SRE view's.
+    expect(first).toMatchObject({ lcp: 4200, inp: 350, cls: 0.02 });
+    expect(await row.locator('td:nth-child(8)').textContent()).toBe('LCP 4.20 s · INP 350 ms · CLS 0.020');
+    expect(await row.locator('td:nth-child(8) span.poor').textContent()).toBe('LCP 4.20 s');
     expect(await row.locator('a').getAttribute('href')).toContain('checkout=fb-co-1');
     expect(await page.locator('[data-testid=comments-count]').textContent()).toBe('25 newest comments; older ones below');
   });
 
   it('pages to the older comments with “Show more”, the keyboard carrying on at the first new one', async () => {
-    const all = await shownByApi('&limit=100');
+    const all = await shownByApi({ limit: '100' });
     await page.focus('[data-testid=comments-more]');
     await page.keyboard.press('Enter');
     await expect.poll(() => commentRows().count()).toBe(CES_ANSWERS);
@@ -191,11 +199,21 @@ describe('help in the page and customer feedback in the marketer view', () => {
     expect(await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-at'))).toBe(String(all.comments[25]!.at));
   });
 
-  it('filters the comments by score, kept in the URL', async () => {
-    await page.selectOption('[data-testid=feedback] select[name=score]', '2');
-    await page.waitForFunction(() => location.hash.includes('score=2'));
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('[data-testid=comments] tbody tr')).every((r) => r.getAttribute('data-score') === '2'));
-    const f = await shownByApi('&score=2');
+  it('filters the comments by score from the keyboard, kept in the URL, the focus staying on the filter', async () => {
+    // Arrow keys on the focused filter: any score → 1 → 2, the view re-rendered after each.
+    const filter = '[data-testid=feedback] select[name=score]';
+    const settled = (score: string) =>
+      page.waitForFunction((want) => {
+        const el = document.activeElement;
+        return location.hash.includes(`score=${want}`) && el instanceof HTMLSelectElement && el.name === 'score' && el.value === want &&
+          Array.from(document.querySelectorAll('[data-testid=comments] tbody tr')).every((r) => r.getAttribute('data-score') === want);
+      }, score);
+    await page.focus(filter);
+    await page.keyboard.press('ArrowDown');
+    await settled('1');
+    await page.keyboard.press('ArrowDown');
+    await settled('2');
+    const f = await shownByApi({ score: '2' });
     expect(f.comments.length).toBeGreaterThan(1);
     expect(await commentRows().evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-at'))))).toEqual(f.comments.map((c) => c.at));
     expect(await page.inputValue('[data-testid=feedback] select[name=score]')).toBe('2');
@@ -213,7 +231,7 @@ describe('help in the page and customer feedback in the marketer view', () => {
     await page.waitForSelector('[data-testid=feedback][data-survey=nps]');
     expect(page.url()).toContain('survey=nps');
     expect(page.url()).not.toContain('score=');
-    const f = await shownByApi('&survey=nps');
+    const f = await shownByApi({ survey: 'nps' });
     expect(f.summary).toMatchObject({ responses: 3, promoters: 2, passives: 0, detractors: 1 });
     expect(await kpi('feedbackScore').locator('.v').textContent()).toBe('not enough data');
     expect(await kpi('feedbackScore').getAttribute('data-value')).toBe(String(f.summary.nps));
@@ -227,7 +245,7 @@ describe('help in the page and customer feedback in the marketer view', () => {
 
   it('shows the help in the page beside email and the holdout, in counts and shares, as the API gives them', async () => {
     const n = (await shownByApi()).nudges;
-    expect(n).toMatchObject({ published: 12, shown: 12, acted: 8, dismissed: 2, holdout: 11 });
+    expect(n).toEqual({ published: 12, shown: 12, acted: 8, dismissed: 2, recovered: 6, emailed: 3, emailRecovered: 1, holdout: 11, holdoutRecovered: 2 });
     expect(await kpi('nudgeShown').locator('.v').textContent()).toBe(String(n.shown));
     expect(await kpi('nudgeShown').locator('.s').textContent()).toBe(`of ${n.published} offered while their page was open`);
     expect(await kpi('nudgeActed').locator('.v').textContent()).toBe(String(n.acted));
@@ -243,6 +261,8 @@ describe('help in the page and customer feedback in the marketer view', () => {
     expect(n.emailed).toBeLessThan(10);
     expect(await row('email').allTextContents()).toEqual(['Emailed (did not take up help in the page)', String(n.emailed), String(n.emailRecovered), 'not enough data', 'not enough data']);
     expect(await row('holdout').allTextContents()).toEqual(['Holdout (deliberately not contacted)', String(n.holdout), String(n.holdoutRecovered), `${((n.holdoutRecovered / n.holdout) * 100).toFixed(1)} %`, '–']);
+    // The outreach list names the nudge channel in words too.
+    expect(await page.locator('[data-testid=outreach] tbody tr', { hasText: 'cust-n-10' }).textContent()).toContain('Contacted by help in the page and email');
     const words = (await page.locator('[data-testid=nudges]').textContent()) ?? '';
     expect(words).not.toMatch(/\b[a-z]+_[a-z_]+\b/); // no codes
     await page.screenshot({ path: join(ARTIFACTS, 'dashboards-marketer-feedback.png'), fullPage: true });

@@ -23,7 +23,7 @@ const SKIPS = {
 };
 
 /** @type {Record<string, string>} */
-const CHANNELS = { email: 'email', webhook: 'the outreach webhook', slack: 'Slack', teams: 'Teams' };
+const CHANNELS = { email: 'email', webhook: 'the outreach webhook', slack: 'Slack', teams: 'Teams', nudge: 'help in the page' };
 
 /** `some_code` → `Some code`: the last resort for a code this file does not know. @param {string} code */
 const spelled = (code) => {

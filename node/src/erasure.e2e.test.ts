@@ -107,7 +107,7 @@ describe('DELETE /api/v1/projects/:project/customers/:customer', () => {
     expect(receipt.startedAt).toBeGreaterThanOrEqual(receipt.requestedAt);
     expect(receipt.linked).toEqual({ sessions: 4, checkouts: 2 });
     const ch = receipt.removed!.clickhouse!;
-    for (const table of ['beacons', 'vitals', 'navigations', 'resources', 'errors', 'requests', 'checkouts', 'custom_events', 'page_loads', 'checkouts_1h', 'outreach_log']) {
+    for (const table of ['beacons', 'vitals', 'navigations', 'resources', 'errors', 'requests', 'checkouts', 'custom_events', 'feedback', 'page_loads', 'checkouts_1h', 'outreach_log']) {
       expect(ch[table], table).toBeGreaterThan(0);
     }
     expect(ch.timings).toBeUndefined(); // holds no ids
@@ -131,6 +131,7 @@ describe('DELETE /api/v1/projects/:project/customers/:customer', () => {
       `/api/v1/projects/demo/sessions?${window}&metric=CLS&limit=100`,
       `/api/v1/projects/demo/errors?${window}&limit=100`,
       `/api/v1/projects/demo/outreach?${window}`,
+      `/api/v1/projects/demo/feedback?${window}&limit=100`,
     ];
     for (const route of routes) {
       const res = await getJson(tp, route);
@@ -228,6 +229,7 @@ async function shop(): Promise<void> {
     ev({ type: 'error', kind: 'promise', message: 'Payment failed: 502' }, 3),
     ev({ type: 'checkout', step: 'error', id: checkout, reason: 'payment_declined' }, 4),
     ev({ type: 'custom', name: 'coupon_applied', props: { code: 'SPRING' } }, 5),
+    ev({ type: 'feedback', prompt: `survey/${checkout}`, survey: 'csat', score: 2, comment: 'The payment failed', trigger: 'page', checkout, step: 'payment' }, 6),
     vital('INP', 300),
   ];
   // A: the anonymous start of a session that identifies later.

@@ -37,9 +37,14 @@ const needles = [...new Set(PII_CORPUS.flatMap((s) => s.needles.flatMap((n) => [
 /** As a URL, for the fields that must be one (page, request, resource, source). */
 const asUrl = (text: string) => (/^https?:\/\//.test(text) ? text : `https://shop.example/checkout/${enc(text)}?note=${enc(text)}#${enc(text)}`);
 
+/** A call-back number per beacon: it must reach the worker's signal only. */
+const phoneOf = (n: number) => `+61 (0)498 76 ${String(n).padStart(5, '0')}`;
+
 /** One event of each type with `text` in every string field it has. */
 function eventsCarrying(text: string, n: number, at: number): BeaconEvent[] {
   const label = text.slice(0, 128);
+  // Prompt and incident ids admit joinId's characters only: the text as joinId would encode it.
+  const ref = enc(text).slice(0, 512);
   const events: BeaconEvent[] = [
     { type: 'vital', at, name: 'LCP', value: 4100 + n, attribution: { target: `div#${text}`.slice(0, 512), url: asUrl(text), phases: { ttfb: 100 } } },
     { type: 'vital', at, name: 'INP', value: 300 + n, attribution: { target: text.slice(0, 512), url: asUrl(text) } },
@@ -47,10 +52,12 @@ function eventsCarrying(text: string, n: number, at: number): BeaconEvent[] {
     { type: 'resource', at, host: text.slice(0, 253), count: 2, bytes: 1000, p95: 80 },
     { type: 'error', at, kind: 'js', message: text, stack: `Error: ${text}\n    at pay (${asUrl(text)}:1:2)`, source: asUrl(text), line: 1, col: 2 },
     { type: 'http', at, method: 'POST', url: asUrl(text), status: 502, duration: 300 },
-    { type: 'checkout', at: at - 1000, step: 'start', id: label, name: label, value: 10, currency: 'AUD' },
+    { type: 'checkout', at: at - 1000, step: 'start', id: label, name: label, value: 10, currency: 'AUD', resumeUrl: asUrl(text) },
     { type: 'checkout', at, step: 'error', id: label, name: label, reason: text.slice(0, 512), orderId: label },
     { type: 'identify', at: at - 2000, customer: `cust-${n}`, email: `buyer${n}@example.net`, language: 'en', consent: { outreach: true } },
     { type: 'custom', at, name: label, props: { [text.slice(0, 64)]: text, note: text } },
+    { type: 'nudge', at, prompt: ref, incident: ref, outcome: 'call_back', phone: phoneOf(n) },
+    { type: 'feedback', at, prompt: ref, survey: 'nps', score: n % 11, comment: text.slice(0, 1000), trigger: 'nudge', checkout: label, step: label, incident: ref },
   ];
   return events;
 }
@@ -95,6 +102,14 @@ describe('personal data sent in every field never comes back from the API', () =
       ...['LCP', 'INP', 'CLS'].map((m) => `/api/v1/projects/demo/sessions?${q}&metric=${m}&limit=100`),
       `/api/v1/projects/demo/outreach?${q}&limit=1000`,
     ];
+    // Every page of the survey comments, and the scores by step and page.
+    let before: number | null | undefined;
+    do {
+      const page = `/api/v1/projects/demo/feedback?${q}&survey=nps&limit=100${before ? `&before=${before}` : ''}`;
+      paths.push(page);
+      before = (await getJson<{ nextBefore: number | null }>(tp, page)).body.nextBefore;
+    } while (before);
+    expect(paths.filter((p) => p.includes('/feedback?')).length).toBeGreaterThan(1);
     const leaks: string[] = [];
     let bytes = 0;
     for (const path of paths) {
@@ -111,6 +126,8 @@ describe('personal data sent in every field never comes back from the API', () =
     // Nor the emails that identify gave: they live in Redis only.
     const all = (await Promise.all(paths.map(async (p) => (await fetch(`${tp.url}${p}`, { headers: { authorization: `Bearer ${tp.adminToken}` } })).text()))).join('\n');
     expect(all).not.toMatch(/buyer\d+@example\.net/);
+    // Nor the call-back numbers of the nudges: they ride in the signal to the worker only.
+    expect(all).not.toMatch(/498 76 \d{5}/);
   }, 300_000);
 });
 

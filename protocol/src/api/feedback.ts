@@ -13,7 +13,7 @@ export const FeedbackQuery = query({
   score: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
   bucket: Type.Optional(Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 60, maximum: 86400 })], { default: 'auto' })),
   limit: limitQuery(50),
-  /** Comments older than this (the previous page's last `at`). */
+  /** Comments answered before this (epoch ms): the previous answer's `nextBefore`. */
   before: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e14 })),
   test: testQuery,
 });
@@ -32,6 +32,7 @@ export const ScoreSummary = Type.Object({
 export type ScoreSummary = Static<typeof ScoreSummary>;
 
 export const FeedbackComment = Type.Object({
+  /** When the customer answered: the browser's time corrected by the beacon's clock skew (epoch ms). */
   at: Type.Integer(),
   score: Type.Integer(),
   /** Scrubbed. */
@@ -80,7 +81,7 @@ export const Feedback = Type.Object({
   byPage: Type.Array(Type.Object({ path: Type.String(), ...ScoreSummary.properties })),
   /** Newest first; only answers with a comment, `score` filtering them. */
   comments: Type.Array(FeedbackComment),
-  /** Pass as `before` for the next page of comments; null on the last. */
+  /** Pass as `before` for the next page of comments; null on the last. Comments of one millisecond are never split across pages, so it may be a page's last `at` or just after an `at` left for the next page. */
   nextBefore: Type.Union([Type.Integer(), Type.Null()]),
   nudges: NudgeTotals,
 });

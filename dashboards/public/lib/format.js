@@ -73,3 +73,14 @@ export function rating(metric, v) {
   if (!t || v === null || v === undefined) return '';
   return v <= t[0] ? 'good' : v <= t[1] ? 'needs-improvement' : 'poor';
 }
+
+/**
+ * Below this many, a share or an average is left unsaid ("not enough data"): with nine customers
+ * one more or one fewer moves a share by over ten points.
+ */
+export const ENOUGH = 10;
+
+/** `42.0 %`, or `not enough data` when `of` is under ENOUGH. @param {number} n @param {number} of */
+export function fmtShare(n, of) {
+  return of < ENOUGH ? 'not enough data' : fmtPct(n / of);
+}

@@ -29,5 +29,10 @@
  * @typedef {import('@touchpoint/protocol/api/releases').Release} Release
  * @typedef {import('@touchpoint/protocol/api/releases').Releases} Releases
  * @typedef {import('@touchpoint/protocol/api/session').Session} Session
+ * @typedef {import('@touchpoint/protocol/prompts').SurveyKind} SurveyKind
+ * @typedef {import('@touchpoint/protocol/api/feedback').ScoreSummary} ScoreSummary
+ * @typedef {import('@touchpoint/protocol/api/feedback').FeedbackComment} FeedbackComment
+ * @typedef {import('@touchpoint/protocol/api/feedback').NudgeTotals} NudgeTotals
+ * @typedef {import('@touchpoint/protocol/api/feedback').Feedback} Feedback
  */
 export {};

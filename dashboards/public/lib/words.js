@@ -23,7 +23,7 @@ const SKIPS = {
 };
 
 /** @type {Record<string, string>} */
-const CHANNELS = { email: 'email', webhook: 'the outreach webhook', slack: 'Slack', teams: 'Teams' };
+const CHANNELS = { email: 'email', webhook: 'the outreach webhook', slack: 'Slack', teams: 'Teams', nudge: 'help in the page' };
 
 /** `some_code` → `Some code`: the last resort for a code this file does not know. @param {string} code */
 const spelled = (code) => {
@@ -62,3 +62,26 @@ export function spokenDuration(ms) {
   if (ms >= 60e3) return `${Math.round(ms / 60e3)} min`;
   return `${Math.round(ms / 1000)} s`;
 }
+
+/**
+ * The micro-surveys in words (SURVEY_KINDS and SURVEY_SCALES in @touchpoint/protocol/prompts;
+ * src/survey-words.test.ts checks that this table follows them).
+ * @type {Record<import('./types.js').SurveyKind, { name: string, short: string, scale: readonly [number, number], reads: string }>}
+ */
+export const SURVEYS = {
+  ces: { name: 'How easy it was (CES)', short: 'Ease', scale: [1, 7], reads: 'the average answer to “How easy was it…”, from 1 (very difficult) to 7 (very easy)' },
+  csat: { name: 'How satisfied customers were (CSAT)', short: 'Satisfaction', scale: [1, 5], reads: 'the average answer to “How satisfied were you…”, from 1 (very unsatisfied) to 5 (very satisfied)' },
+  nps: {
+    name: 'Would they recommend us (NPS)',
+    short: 'Recommend',
+    scale: [0, 10],
+    reads: 'the share of customers answering 9 or 10 minus the share answering 0 to 6, from −100 to +100',
+  },
+};
+
+/** When the survey was asked (SURVEY_TRIGGERS). @type {Record<string, string>} */
+const TRIGGERS = { complete: 'after a completed checkout', nudge: 'after the help in the page', page: 'on a page' };
+
+/** @param {string} trigger */
+export const triggerWords = (trigger) => TRIGGERS[trigger] ?? spelled(trigger).toLowerCase();
+

@@ -2,13 +2,18 @@
 /**
  * Marketer view, in plain words: how many checkouts got through, where people dropped out,
  * which checkouts failed or got stuck and the money in them, what outreach brought back
- * compared with the holdout (views/outreach-panel.js), and an estimate of what slow pages cost.
- * Each failed or stuck checkout and each contact links to that checkout's story.
+ * compared with the holdout (views/outreach-panel.js), how the help in the page did beside email
+ * (views/nudge-panel.js), what customers answered in the micro-surveys (views/feedback-panel.js),
+ * and an estimate of what slow pages cost. Each failed or stuck checkout, each contact and each
+ * comment left in a checkout links to that checkout's story.
  */
 import { projectApi } from '../lib/api.js';
 import { card, h, table } from '../lib/dom.js';
 import { fmtInt, fmtMetric, fmtMoney, fmtPct, fmtTime } from '../lib/format.js';
 import { hrefFor, navigate, windowOf } from '../lib/state.js';
+import { zoneOf } from '../lib/time-zone.js';
+import { feedbackChoice, feedbackPanel, loadFeedback } from './feedback-panel.js';
+import { nudgePanel } from './nudge-panel.js';
 import { fetchOutreach, outreachPanel } from './outreach-panel.js';
 
 /**
@@ -25,7 +30,10 @@ export async function renderMarketer(main, project, p, stale) {
   const funnelAsk = projectApi(project, 'funnel', { from, to, limit: 50, checkout });
   /** @type {Promise<import('../lib/types.js').Outreach | { error: string }>} */
   const outreachAsk = fetchOutreach(project, { from, to }, q).catch((/** @type {Error} */ err) => ({ error: err.message }));
-  const [funnel, outreach] = await Promise.all([funnelAsk, outreachAsk]);
+  const choice = feedbackChoice(p);
+  /** @type {Promise<import('./feedback-panel.js').FeedbackView | { error: string }>} */
+  const feedbackAsk = loadFeedback(project, { from, to }, choice).catch((/** @type {Error} */ err) => ({ error: err.message }));
+  const [funnel, outreach, feedback] = await Promise.all([funnelAsk, outreachAsk, feedbackAsk]);
   if (stale()) return;
 
   const revenue = funnel.revenue;
@@ -107,6 +115,10 @@ export async function renderMarketer(main, project, p, stale) {
     ),
     h('h2', null, 'Outreach: who we contacted and who came back'),
     outreachPanel(project, { from, to }, q, outreach),
+    h('h2', null, 'Help in the page: nudges beside email'),
+    nudgePanel('error' in feedback ? feedback : feedback.feedback.nudges),
+    h('h2', null, 'Customer feedback'),
+    feedbackPanel(project, { from, to }, zoneOf(p), choice, feedback),
   );
   main.replaceChildren(view);
 }

@@ -19,9 +19,11 @@ import { ChannelError } from '../channels/channel-error.ts';
 import { sendAlerts } from '../channels/send-alerts.ts';
 import type { AlertGroupNote } from '../interfaces/alert-group.ts';
 import { groupMessageSent, holdInGroup, takeGroupMessage } from './alert-grouping.ts';
-import { renderOutreach } from '../channels/templates.ts';
 import { loadCopy, renderEmail } from '@touchpoint/protocol/copy';
 import { joinId } from '../lib/ids.ts';
+
+/** For projects without template files of their own. */
+const BUILT_IN_COPY = loadCopy();
 
 export async function processDelivery(ctx: AlertingContext, job: Job<DeliveryJob>): Promise<void> {
   const d = job.data;
@@ -93,13 +95,15 @@ async function deliverToCustomer(ctx: AlertingContext, d: DeliveryJob): Promise<
     const shop = project.name ?? project.id;
     const amount = d.value !== undefined ? `${d.value.toFixed(2)}${d.currency ? ` ${d.currency}` : ''}` : undefined;
     const unsubscribeUrl = await ctx.unsubscribe.link(ctx.config.publicUrl, d.project, customer, contact.language);
+    // Every customer email links back to the saved basket when the shop gave one (`resumeUrl`).
     const vars = {
       shop,
       unsubscribeUrl,
       ...(project.supportUrl ? { supportUrl: project.supportUrl } : {}),
       ...(amount ? { amount } : {}),
+      ...(d.resumeUrl ? { resumeUrl: d.resumeUrl } : {}),
     };
-    const msg = d.template === 'basket' ? renderEmail(project.copy ?? loadCopy(), 'basket', contact.language, { ...vars, ...(d.resumeUrl ? { resumeUrl: d.resumeUrl } : {}) }) : renderOutreach(reason, contact.language, vars);
+    const msg = renderEmail(project.copy ?? BUILT_IN_COPY, d.template ?? reason, contact.language, vars);
     await ctx.email.send({
       deliveryId: d.id,
       to: contact.email,

@@ -200,7 +200,7 @@ describe('answers to a nudge', () => {
     await answer(c, 'email_basket'); // pressed twice, or a replayed beacon
     const mail = await waitFor('the basket email', () => mailsTo(c.email)[0]);
     expect(mail.at - asked).toBeLessThan(WAIT_MS);
-    expect(mail.subject).toBe('Your basket at shop');
+    expect(mail.subject).toBe('The link to your basket at shop');
     expect(mail.raw).toContain(`https://shop.example/basket/${c.checkout}`);
     await waitFor('the skipped email', () => logOf(c.customer).find((e) => e.skipReason === 'nudge_acted' && e.channel === 'email'), WAIT_MS + 5000);
     await sleep(300);

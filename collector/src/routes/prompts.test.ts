@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ let redis: Redis;
  * lifetimes, is its prompt route and hub alone (one embedded engine per process).
  */
 let a: Touchpoint;
+let aClosed = false;
 let b: { url: string; app: FastifyInstance; hub: PromptHub; metrics: ReturnType<typeof createMetrics> };
 const opened: SseChannel[] = [];
 
@@ -60,7 +61,7 @@ beforeAll(async () => {
   const metrics = createMetrics();
   const hub = new PromptHub({ redisUrl: redisServer.url, keyPrefix: PREFIX, logger, metrics, maxChannels: 10, heartbeatMs: 200, maxLifetimeMs: 1500 });
   await hub.start();
-  const app = Fastify({ loggerInstance: logger });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
   await app.register(promptRoutes, { projects: loadProjects(projectsFile).registry, prompts: hub, metrics });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   b = { url, app, hub, metrics };
@@ -73,7 +74,7 @@ afterEach(() => {
 afterAll(async () => {
   await b?.app.close();
   await b?.hub.close();
-  await a?.close();
+  if (!aClosed) await a?.close();
   redis?.disconnect();
   await redisServer?.stop();
 });
@@ -291,5 +292,19 @@ describe('survey decisions', () => {
     expect(await redis.exists(keys.once('shop', agentTest.session, 'survey'))).toBe(0);
     const loadTest = await postBeacon(a, beacon([complete()]), { key: 'shop-key', headers: { origin: ORIGIN, 'x-touchpoint-load-test': 'k6/run1' } });
     expect(loadTest.status).toBe(204);
+  });
+});
+
+describe('shutdown', () => {
+  it('ends the open channels and clears their presence, so the collector stops at once', async () => {
+    const { session, ip } = fresh();
+    const ch = await channel(a, { key: 'shop-key', session }, { 'x-forwarded-for': ip });
+    await waitFor(async () => (await redis.exists(keys.open('shop', session))) === 1, 5000, 10);
+    const t0 = Date.now();
+    aClosed = true;
+    await a.close();
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await ch.whenEnded(1000)).toBe(true);
+    await waitFor(async () => (await redis.exists(keys.open('shop', session))) === 0, 3000, 20);
   });
 });

@@ -56,7 +56,7 @@ interface Channel {
   render: (spec: PromptSpec) => Prompt;
   /** Prompt ids sent on this channel: each once. */
   sent: Set<string>;
-  lifetime: NodeJS.Timeout;
+  lifetime: NodeJS.Timeout | undefined;
 }
 
 /** Prompt ids as the deciders make them; anything else on the channel is not ours. */
@@ -124,13 +124,8 @@ export class PromptHub {
    */
   async open(o: { project: string; session: string; client: string; stream: PromptStream; render: (spec: PromptSpec) => Prompt }): Promise<void> {
     const key = channelKey(o.project, o.session);
-    const ch: Channel = {
-      ...o,
-      id: randomUUID(),
-      key,
-      sent: new Set(),
-      lifetime: setTimeout(() => o.stream.end(), this.#o.maxLifetimeMs).unref(),
-    };
+    const ch: Channel = { ...o, id: randomUUID(), key, sent: new Set(), lifetime: undefined };
+    ch.lifetime = setTimeout(() => this.#end(ch), this.#o.maxLifetimeMs).unref();
     const older = this.#channels.get(key);
     this.#channels.set(key, ch);
     this.#perClient.set(o.client, (this.#perClient.get(o.client) ?? 0) + 1);
@@ -139,10 +134,10 @@ export class PromptHub {
 
     const open = this.#keys.open(o.project, o.session);
     const pending = this.#keys.pending(o.project, o.session);
-    // The presence write goes before the older channel's release (one connection keeps the order): the session stays present.
-    const read = this.#cmd?.multi().set(open, ch.id, 'PX', PROMPT_OPEN_TTL_MS).lrange(pending, 0, -1).exec();
-    older?.stream.end();
     try {
+      // The presence write goes before the older channel's release (one connection keeps the order): the session stays present.
+      const read = this.#cmd?.multi().set(open, ch.id, 'PX', PROMPT_OPEN_TTL_MS).lrange(pending, 0, -1).exec();
+      older?.stream.end();
       const results = await read;
       const specs = results?.[1]?.[1];
       if (!Array.isArray(specs)) return;
@@ -151,6 +146,7 @@ export class PromptHub {
         if (spec && this.#channels.get(key) === ch) this.#deliver(ch, spec);
       }
     } catch (err) {
+      older?.stream.end();
       this.#o.logger.warn({ err }, 'prompts: cannot read the pending prompts');
     }
   }
@@ -167,7 +163,7 @@ export class PromptHub {
 
   /** Ends every channel (the HTTP server's close waits for open responses). */
   endAll(): void {
-    for (const ch of this.#channels.values()) ch.stream.end();
+    for (const ch of [...this.#channels.values()]) this.#end(ch);
   }
 
   async close(): Promise<void> {
@@ -178,6 +174,13 @@ export class PromptHub {
     await this.#cmd?.quit().catch(() => undefined);
   }
 
+  /** Out of the map first: nothing is written to a response after its end (that would be an error event). */
+  #end(ch: Channel, destroy = false): void {
+    if (this.#channels.get(ch.key) === ch) this.#channels.delete(ch.key);
+    if (destroy) ch.stream.destroy();
+    else ch.stream.end();
+  }
+
   #closed(ch: Channel): void {
     clearTimeout(ch.lifetime);
     if (this.#channels.get(ch.key) === ch) this.#channels.delete(ch.key);
@@ -185,7 +188,8 @@ export class PromptHub {
     if (n > 0) this.#perClient.set(ch.client, n);
     else this.#perClient.delete(ch.client);
     this.#o.metrics.promptChannels.set(this.#channels.size);
-    this.#cmd?.releasePresence(this.#keys.open(ch.project, ch.session), ch.id).catch((err) => this.#o.logger.debug({ err }, 'prompts: presence not released'));
+    const released = this.#cmd?.releasePresence(this.#keys.open(ch.project, ch.session), ch.id);
+    released?.catch((err: unknown) => this.#o.logger.debug({ err }, 'prompts: presence not released'));
   }
 
   #onMessage(raw: string): void {
@@ -217,7 +221,7 @@ export class PromptHub {
   /** A client that does not read is cut off, not buffered for: its page reconnects when it can. */
   #write(ch: Channel, data: string): boolean {
     if (ch.stream.writableLength > this.#o.maxBufferedBytes) {
-      ch.stream.destroy();
+      this.#end(ch, true);
       return false;
     }
     ch.stream.write(data);
@@ -228,7 +232,7 @@ export class PromptHub {
   #heartbeat(): void {
     if (this.#channels.size === 0) return;
     const pipeline = this.#cmd?.pipeline();
-    for (const ch of this.#channels.values()) {
+    for (const ch of [...this.#channels.values()]) {
       if (this.#write(ch, ':\n\n')) pipeline?.set(this.#keys.open(ch.project, ch.session), ch.id, 'PX', PROMPT_OPEN_TTL_MS);
     }
     pipeline?.exec().catch((err) => this.#o.logger.debug({ err }, 'prompts: presence not refreshed'));

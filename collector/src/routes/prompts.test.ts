@@ -235,6 +235,15 @@ describe('the prompt channel', () => {
     expect(ch.body).toMatchObject({ statusCode: status, code });
   });
 
+  it('takes the key from the X-Touchpoint-Key header too, and opens no channel for HEAD', async () => {
+    const { session, ip } = fresh();
+    const ch = await channel(a, { session }, { 'x-touchpoint-key': 'shop-key', 'x-forwarded-for': ip });
+    expect(ch.status).toBe(200);
+    ch.close();
+    const head = await fetch(`${a.url}/v1/prompts?key=shop-key&session=${session}`, { method: 'HEAD' });
+    expect(head.status).toBe(404);
+  });
+
   it('answers a CORS preflight for an allowed origin, and refuses one for another', async () => {
     const ok = await fetch(`${a.url}/v1/prompts?key=shop-key`, { method: 'OPTIONS', headers: { origin: ORIGIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'last-event-id' } });
     expect(ok.status).toBe(204);

@@ -48,12 +48,14 @@ export default async function promptRoutes(app: FastifyInstance, deps: Pick<Rout
     const project = key ? projects.byKey(key) : undefined;
     const allowed = origin !== undefined && (project ? originAllowed(project, origin) : projects.all.some((p) => originAllowed(p, origin)));
     if (!allowed) throw new TouchpointError('TP_ERR_ORIGIN_NOT_ALLOWED', origin ?? '(no Origin header)');
-    reply.header('access-control-allow-methods', 'GET').header('access-control-allow-headers', 'last-event-id, cache-control').header('access-control-max-age', '86400').code(204);
+    reply.header('access-control-allow-methods', 'GET').header('access-control-allow-headers', 'last-event-id, cache-control, x-touchpoint-key').header('access-control-max-age', '86400').code(204);
   });
 
   app.get<{ Querystring: Query }>(
     PROMPT_CHANNEL_PATH,
     {
+      // A HEAD would hold a channel open with nothing to show for it.
+      exposeHeadRoute: false,
       schema: {
         querystring: {
           type: 'object',
@@ -63,8 +65,10 @@ export default async function promptRoutes(app: FastifyInstance, deps: Pick<Rout
       },
     },
     async (req, reply) => {
-      const { key, session, lang } = req.query;
-      if (!key) throw new TouchpointError('TP_ERR_MISSING_KEY');
+      const { session, lang } = req.query;
+      // As for beacons; a page's EventSource can only send the query.
+      const key = req.query.key ?? req.headers['x-touchpoint-key'];
+      if (typeof key !== 'string' || key === '') throw new TouchpointError('TP_ERR_MISSING_KEY');
       const project = projects.byKey(key);
       if (!project) throw new TouchpointError('TP_ERR_UNKNOWN_KEY');
       const origin = req.headers.origin;
@@ -84,6 +88,7 @@ export default async function promptRoutes(app: FastifyInstance, deps: Pick<Rout
 
       reply.hijack();
       const res = reply.raw;
+      res.on('error', (err) => req.log.debug({ err }, 'prompts: channel error'));
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -14,6 +15,7 @@ import { createMetrics } from '../metrics.ts';
 import { PromptHub } from '../prompts/prompt-hub.ts';
 import { openChannel, type SseChannel } from '../prompts/sse-client.ts';
 import { loadProjects } from '../projects.ts';
+import { launchChromium } from '../receivers/testing/browser.ts';
 import promptRoutes from './prompts.ts';
 
 const PREFIX = 'tp';
@@ -29,8 +31,14 @@ let a: Touchpoint;
 let aClosed = false;
 let b: { url: string; app: FastifyInstance; hub: PromptHub; metrics: ReturnType<typeof createMetrics> };
 const opened: SseChannel[] = [];
+/** A shop page on another origin, for a real browser's EventSource. */
+let shopPages: Server;
+let shopOrigin: string;
 
 beforeAll(async () => {
+  shopPages = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>shop</title>'));
+  await new Promise<void>((r) => shopPages.listen(0, '127.0.0.1', r));
+  shopOrigin = `http://localhost:${(shopPages.address() as { port: number }).port}`;
   const dir = tempDir('prompts');
   mkdirSync(join(dir, 'copy'));
   const projectsFile = join(dir, 'projects.json');
@@ -42,7 +50,7 @@ beforeAll(async () => {
           id: 'shop',
           name: 'Kettle Shop',
           key: 'shop-key',
-          origins: [ORIGIN],
+          origins: [ORIGIN, shopOrigin],
           supportUrl: 'https://shop.example/help',
           routes: ['/help/:topic'],
           templates: 'copy',
@@ -77,6 +85,7 @@ afterAll(async () => {
   if (!aClosed) await a?.close();
   redis?.disconnect();
   await redisServer?.stop();
+  shopPages?.close();
 });
 
 let n = 0;
@@ -242,6 +251,38 @@ describe('the prompt channel', () => {
     ch.close();
     const head = await fetch(`${a.url}/v1/prompts?key=shop-key&session=${session}`, { method: 'HEAD' });
     expect(head.status).toBe(404);
+  });
+
+  it("works as a shop page's EventSource in Chromium, cross-origin, and is refused to a page of another origin", async () => {
+    const { session } = fresh();
+    await publishPrompt(redis, PREFIX, { project: 'shop', session, spec: nudge('browser1') });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const listen = (origin: string) =>
+        page.goto(`${origin}/checkout`).then(() =>
+          page.evaluate(
+            (url) =>
+              new Promise<string>((resolve) => {
+                const es = new EventSource(url);
+                es.addEventListener('prompt', (e) => {
+                  es.close();
+                  resolve(`${e.lastEventId} ${(JSON.parse(e.data) as { kind: string }).kind}`);
+                });
+                es.onerror = () => {
+                  es.close();
+                  resolve('error');
+                };
+              }),
+            `${a.url}/v1/prompts?key=shop-key&session=${session}&lang=${encodeURIComponent('de-AT')}`,
+          ),
+        );
+      expect(await listen(shopOrigin)).toBe('browser1 nudge');
+      // The same page served from 127.0.0.1 is another origin, not among the project's.
+      expect(await listen(shopOrigin.replace('localhost', '127.0.0.1'))).toBe('error');
+    } finally {
+      await browser.close();
+    }
   });
 
   it('answers a CORS preflight for an allowed origin, and refuses one for another', async () => {

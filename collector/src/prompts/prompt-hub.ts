@@ -20,6 +20,8 @@ import type { Metrics } from '../metrics.ts';
 export interface PromptStream {
   /** Bytes written but not yet handed to the socket: what a slow client leaves unread. */
   readonly writableLength: number;
+  /** Already gone (the client left before the channel opened): its `close` was emitted. */
+  readonly destroyed: boolean;
   write(chunk: string): boolean;
   end(): void;
   destroy(): void;
@@ -123,6 +125,7 @@ export class PromptHub {
    * published for it until the client goes, the lifetime ends or the client stops reading.
    */
   async open(o: { project: string; session: string; client: string; stream: PromptStream; render: (spec: PromptSpec) => Prompt }): Promise<void> {
+    if (o.stream.destroyed) return;
     const key = channelKey(o.project, o.session);
     const ch: Channel = { ...o, id: randomUUID(), key, sent: new Set(), lifetime: undefined };
     ch.lifetime = setTimeout(() => this.#end(ch), this.#o.maxLifetimeMs).unref();

@@ -267,7 +267,8 @@ describe('the prompt channel', () => {
                 const es = new EventSource(url);
                 es.addEventListener('prompt', (e) => {
                   es.close();
-                  resolve(`${e.lastEventId} ${(JSON.parse(e.data) as { kind: string }).kind}`);
+                  const m = e as MessageEvent;
+                  resolve(`${m.lastEventId} ${(JSON.parse(m.data) as { kind: string }).kind}`);
                 });
                 es.onerror = () => {
                   es.close();

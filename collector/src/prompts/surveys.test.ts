@@ -98,6 +98,17 @@ describe('askSurvey and the hub on a real Redis', () => {
   });
 });
 
+describe('without Redis', () => {
+  it('starts, and a survey decision fails at once instead of holding the beacon', async () => {
+    const hub = new PromptHub({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'tp', logger: pino({ level: 'silent' }), metrics: createMetrics(), maxChannels: 10 });
+    await hub.start();
+    const t0 = Date.now();
+    await expect(askSurvey(hub, project({ kind: 'ces' }), 'sess-x', { trigger: 'complete' })).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(500);
+    await hub.close();
+  });
+});
+
 /** A response whose client reads nothing: everything written stays queued. */
 class UnreadStream extends EventEmitter implements PromptStream {
   readonly writableLength = 10 * 1024 * 1024;

@@ -13,7 +13,7 @@ import type { BeaconEvent } from '@touchpoint/protocol';
 import { promptKeys, publishPrompt, type NudgeSpec, type SurveyPrompt } from '@touchpoint/protocol/prompts';
 import { createMetrics } from '../metrics.ts';
 import { PromptHub } from '../prompts/prompt-hub.ts';
-import { openChannel, type SseChannel } from '../prompts/sse-client.ts';
+import { openChannel, type SseChannel } from '../testing/sse-client.ts';
 import { loadProjects } from '../projects.ts';
 import { launchChromium } from '../receivers/testing/browser.ts';
 import promptRoutes from './prompts.ts';

@@ -9,6 +9,7 @@ import beaconRoutes from './routes/beacon.ts';
 import dashboardsRoutes from './routes/dashboards.ts';
 import faroRoutes from './routes/faro.ts';
 import otlpRoutes from './routes/otlp.ts';
+import promptRoutes from './routes/prompts.ts';
 import unsubscribeRoutes from './routes/unsubscribe.ts';
 import type { HealthDeps, RouteDeps } from './routes/deps.ts';
 import healthRoutes from './routes/health.ts';
@@ -91,6 +92,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, deps);
   if (collector) {
     await app.register(beaconRoutes, collector);
+    await app.register(promptRoutes, collector);
     await app.register(faroRoutes, collector);
     await app.register(otlpRoutes, collector);
     await app.register(apiRoutes, { ...collector, guard });

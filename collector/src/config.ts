@@ -20,6 +20,8 @@ export interface CollectorConfig {
   rateLimitPerSecond: number;
   /** TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT (512): open connections one client address may hold; more are closed at once. Behind a load balancer this counts the balancer's connections: raise it, or 0 turns it off. */
   maxConnectionsPerClient: number;
+  /** TOUCHPOINT_MAX_PROMPT_CHANNELS (5000): prompt channels (GET /v1/prompts) this collector holds open at once; more are refused with 503 and the page retries. A checkout holds one while it is open; 0 refuses them all. */
+  maxPromptChannels: number;
   /** TOUCHPOINT_METRICS_TOKEN (unset = /metrics open): when set, GET /metrics needs `Authorization: Bearer <it>`, for deployments that expose the port. */
   metricsToken: string | undefined;
   /**
@@ -51,6 +53,7 @@ export const COLLECTOR_SETTINGS = [
   'TOUCHPOINT_ADMIN_TOKEN', 'TOUCHPOINT_COUNTRY_HEADER', 'TOUCHPOINT_TRUST_PROXY', 'TOUCHPOINT_RATE_LIMIT',
   'TOUCHPOINT_SPOOL_MAX_BYTES', 'TOUCHPOINT_FLUSH_INTERVAL_MS', 'TOUCHPOINT_SEGMENT_MAX_BYTES', 'TOUCHPOINT_COMMIT_INTERVAL_MS',
   'TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT', 'TOUCHPOINT_METRICS_TOKEN', 'TOUCHPOINT_CAME_BACK_DELAY_MS',
+  'TOUCHPOINT_MAX_PROMPT_CHANNELS',
 ] as const;
 
 /** A token shorter than this is guessable by the few attempts the API allows. */
@@ -65,6 +68,7 @@ export function loadCollectorConfig(env: Env): CollectorConfig {
     trustProxy: trustProxy(env.TOUCHPOINT_TRUST_PROXY),
     rateLimitPerSecond: int(env, 'TOUCHPOINT_RATE_LIMIT', 1000, 0, 10_000_000),
     maxConnectionsPerClient: int(env, 'TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT', 512, 0, 1_000_000),
+    maxPromptChannels: int(env, 'TOUCHPOINT_MAX_PROMPT_CHANNELS', 5000, 0, 1_000_000),
     metricsToken: secret(env, 'TOUCHPOINT_METRICS_TOKEN'),
     cameBackDelayMs: int(env, 'TOUCHPOINT_CAME_BACK_DELAY_MS', 60_000, 0, 86_400_000),
     spool: {

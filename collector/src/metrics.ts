@@ -74,6 +74,25 @@ export function createMetrics(registry = new Registry()) {
       help: 'Connections closed as they opened: their client address already held TOUCHPOINT_MAX_CONNECTIONS_PER_CLIENT',
       registers: [registry],
     }),
+    promptChannels: new Gauge({ name: 'touchpoint_prompt_channels', help: 'Prompt channels (GET /v1/prompts) this collector holds open', registers: [registry] }),
+    promptChannelsRefused: new Counter({
+      name: 'touchpoint_prompt_channels_refused_total',
+      help: 'Prompt channels refused, by reason (per_client, full)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    promptsSent: new Counter({
+      name: 'touchpoint_prompts_sent_total',
+      help: 'Prompts written to a prompt channel, by kind (nudge, survey)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    surveysDecided: new Counter({
+      name: 'touchpoint_surveys_decided_total',
+      help: 'Surveys published for a session, by trigger (complete, nudge, page)',
+      labelNames: ['trigger'],
+      registers: [registry],
+    }),
     sinkFailures: new Counter({
       name: 'touchpoint_spool_sink_failures_total',
       help: 'Failed attempts to hand a spool segment to a sink (clickhouse, signals)',

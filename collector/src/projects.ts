@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Ajv } from 'ajv';
-import { ConfigError } from '@touchpoint/protocol/errors';
+import { loadCopy, type CopyBook } from '@touchpoint/protocol/copy';
+import { ConfigError, TouchpointError } from '@touchpoint/protocol/errors';
+import { OUTREACH_REASONS } from '@touchpoint/protocol/outreach';
 import { compileRoutes, type CompiledRoutes } from '@touchpoint/protocol/privacy';
+import { SURVEY_KINDS, type ProjectPrompts } from '@touchpoint/protocol/prompts';
 
 /** A project as configured in the TOUCHPOINT_PROJECTS file. */
 export interface Project {
@@ -37,6 +41,10 @@ export interface Project {
    * rescue end to end); marketers and SREs are never alerted for test traffic.
    */
   testRecipients?: string[];
+  /** In-page nudges and the micro-survey (issue 14; ProjectPrompts in @touchpoint/protocol/prompts). Without it, none. */
+  prompts?: ProjectPrompts;
+  /** A directory of this project's customer-copy templates, relative to the projects file; the built-in copy without it. */
+  templates?: string;
 }
 
 /**
@@ -48,6 +56,38 @@ export const DEFAULT_CHECKOUT_STEPS: readonly string[] = ['cart', 'details', 'sh
 const DEFAULT_CHECKOUT_PATTERN = 'checkout|cart|basket|payment|pay\\b';
 
 const DEMO_PROJECT: Project = { id: 'demo', key: 'demo', origins: ['*'] };
+
+/** ProjectPrompts, as the projects file may spell it. */
+const promptsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    nudges: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        reasons: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: OUTREACH_REASONS } },
+        // Up to an hour: the customer email waits this long for the nudge, and an email later than that is no rescue.
+        emailWaitMs: { type: 'integer', minimum: 0, maximum: 3_600_000 },
+        supportUrl: { type: 'string', pattern: '^https?://', maxLength: 2048 },
+        callBack: { type: 'boolean' },
+      },
+    },
+    survey: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: {
+        kind: { enum: SURVEY_KINDS },
+        comment: { type: 'boolean' },
+        after: { type: 'array', uniqueItems: true, items: { enum: ['complete', 'nudge'] } },
+        pages: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 200 } },
+        share: { type: 'number', minimum: 0, maximum: 1 },
+      },
+    },
+  },
+} as const;
 
 const fileSchema = {
   type: 'object',
@@ -91,6 +131,8 @@ const fileSchema = {
           routes: { type: 'array', maxItems: 500, items: { type: 'string', minLength: 1, maxLength: 200 } },
           testTraffic: { type: 'boolean' },
           testRecipients: { type: 'array', maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 128 } },
+          prompts: promptsSchema,
+          templates: { type: 'string', minLength: 1, maxLength: 1024 },
         },
       },
     },
@@ -104,6 +146,10 @@ export interface ProjectRegistry {
   checkoutPage(project: Project): RegExp;
   /** The project's route patterns, compiled; undefined without any. */
   routesOf(project: Project): CompiledRoutes | undefined;
+  /** The pages its survey is asked on (`prompts.survey.pages`), compiled; undefined without any. */
+  surveyPagesOf(project: Project): CompiledRoutes | undefined;
+  /** Its customer copy: its template files (loaded at start) over the built-in defaults. */
+  copyOf(project: Project): CopyBook;
 }
 
 export function loadProjects(file: string | undefined): { registry: ProjectRegistry; warning?: string } {
@@ -125,6 +171,7 @@ export function loadProjects(file: string | undefined): { registry: ProjectRegis
     throw new ConfigError(`TOUCHPOINT_PROJECTS: ${file} is not a valid projects file: ${why}`, 'TP_ERR_PROJECTS_FILE');
   }
   const projects = (parsed as { projects: Project[] }).projects;
+  const books = new Map<string, CopyBook>();
   const ids = new Set<string>();
   const keys = new Set<string>();
   for (const p of projects) {
@@ -146,21 +193,44 @@ export function loadProjects(file: string | undefined): { registry: ProjectRegis
         throw new ConfigError(`TOUCHPOINT_PROJECTS: routes of "${p.id}": ${(err as Error).message}`, 'TP_ERR_PROJECTS_FILE');
       }
     }
+    if (p.prompts?.survey?.pages) {
+      try {
+        compileRoutes(p.prompts.survey.pages);
+      } catch (err) {
+        throw new ConfigError(`TOUCHPOINT_PROJECTS: prompts.survey.pages of "${p.id}": ${(err as Error).message}`, 'TP_ERR_PROJECTS_FILE');
+      }
+    }
+    if (p.templates) {
+      const dir = resolve(dirname(file), p.templates);
+      if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new ConfigError(`TOUCHPOINT_PROJECTS: templates of "${p.id}": ${dir} is not a directory (the path is relative to the projects file)`, 'TP_ERR_PROJECTS_FILE');
+      }
+      try {
+        books.set(p.id, loadCopy(dir));
+      } catch (err) {
+        const why = err instanceof TouchpointError ? err.message : (err as Error).message;
+        throw new ConfigError(`TOUCHPOINT_PROJECTS: templates of "${p.id}" (${dir}): ${why}`, 'TP_ERR_PROJECTS_FILE');
+      }
+    }
   }
-  return { registry: createRegistry(projects) };
+  return { registry: createRegistry(projects, books) };
 }
 
-function createRegistry(projects: Project[]): ProjectRegistry {
+function createRegistry(projects: Project[], books = new Map<string, CopyBook>()): ProjectRegistry {
   const keys = new Map(projects.map((p) => [p.key, p]));
   const ids = new Map(projects.map((p) => [p.id, p]));
   const patterns = new Map(projects.map((p) => [p.id, new RegExp(p.checkoutPattern ?? DEFAULT_CHECKOUT_PATTERN, 'i')]));
   const routes = new Map(projects.flatMap((p) => (p.routes?.length ? [[p.id, compileRoutes(p.routes)] as const] : [])));
+  const surveyPages = new Map(projects.flatMap((p) => (p.prompts?.survey?.pages?.length ? [[p.id, compileRoutes(p.prompts.survey.pages)] as const] : [])));
+  const builtIn = loadCopy();
   return {
     all: projects,
     byKey: (key) => keys.get(key),
     byId: (id) => ids.get(id),
     checkoutPage: (p) => patterns.get(p.id) ?? new RegExp(DEFAULT_CHECKOUT_PATTERN, 'i'),
     routesOf: (p) => routes.get(p.id),
+    surveyPagesOf: (p) => surveyPages.get(p.id),
+    copyOf: (p) => books.get(p.id) ?? builtIn,
   };
 }
 

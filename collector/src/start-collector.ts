@@ -1,6 +1,7 @@
 /**
  * The collector role: the durable spool, the batch writer that drains it into ClickHouse, and
- * the fast lane that hands checkout signals to the worker through BullMQ. The process
+ * the fast lane that hands checkout signals to the worker through BullMQ, and the prompt hub
+ * (in-page nudges and surveys over Redis pub/sub). The process
  * (`@touchpoint/node`) opens storage and Redis, calls this, and serves the routes it returns.
  */
 import { join } from 'node:path';
@@ -16,6 +17,10 @@ import { Spool } from './ingest/spool.ts';
 import { createBeaconValidator } from './ingest/validate.ts';
 import { instanceId } from './instance-id.ts';
 import type { Metrics } from './metrics.ts';
+import { PromptHub, type PromptHubOptions } from './prompts/prompt-hub.ts';
+
+/** The prompt hub's tuning that is not a setting (tests shorten it). */
+export type PromptHubTuning = Partial<Pick<PromptHubOptions, 'heartbeatMs' | 'maxLifetimeMs' | 'maxPerClient' | 'maxBufferedBytes'>>;
 import type { Storage } from './storage/clickhouse.ts';
 
 /** How soon the fast lane hands signals to the alerting queue: urgent ones (a failed payment) within 50 ms, the rest within 500 ms. */
@@ -32,8 +37,11 @@ export interface CollectorDeps {
   dataDir: string;
   storage: Storage;
   redisUrl: string;
+  /** The Redis key prefix the worker uses too (config.alerting.keyPrefix): prompts go through its keys. */
+  keyPrefix: string;
   metrics: Metrics;
   logger: Logger;
+  promptHub?: PromptHubTuning;
 }
 
 export interface Collector {
@@ -42,13 +50,14 @@ export interface Collector {
   queue: Queue<SignalBatch>;
   signals: SignalForwarder;
   validator: ReturnType<typeof createBeaconValidator>;
+  prompts: PromptHub;
   /** Readiness: both sinks take the spool's segments. */
   healthy(): boolean;
   /** Seals and drains what is spooled (bounded), then stops. Call after the HTTP server closed. */
   close(): Promise<void>;
 }
 
-export async function startCollector({ config, dataDir, storage, redisUrl, metrics, logger }: CollectorDeps): Promise<Collector> {
+export async function startCollector({ config, dataDir, storage, redisUrl, keyPrefix, metrics, logger, promptHub }: CollectorDeps): Promise<Collector> {
   const id = instanceId(dataDir);
   const spool = new Spool({
     dir: join(dataDir, 'spool'),
@@ -80,12 +89,15 @@ export async function startCollector({ config, dataDir, storage, redisUrl, metri
   });
   writer.start();
   void writer.drain();
+  const prompts = new PromptHub({ redisUrl, keyPrefix, logger, metrics, maxChannels: config.maxPromptChannels, ...promptHub });
+  await prompts.start();
   return {
     spool,
     writer,
     queue,
     signals,
     validator: createBeaconValidator(),
+    prompts,
     healthy: () => writer.healthy,
     async close() {
       await Promise.race([writer.flush(), new Promise((r) => setTimeout(r, DRAIN_ON_STOP_MS))]);
@@ -93,6 +105,7 @@ export async function startCollector({ config, dataDir, storage, redisUrl, metri
       await spool.close();
       await signals.close();
       await queue.close();
+      await prompts.close();
     },
   };
 }

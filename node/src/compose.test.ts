@@ -171,5 +171,8 @@ describe('docker-compose.yml', () => {
     const { registry, warning } = loadProjects(join(ROOT, 'projects.example.json'));
     expect(warning).toBeUndefined();
     expect(registry.all).toHaveLength(1);
+    const shop = registry.all[0]!;
+    expect(shop.prompts?.survey).toMatchObject({ kind: 'ces', share: 0.5 });
+    expect(registry.surveyPagesOf(shop)).toBeDefined();
   });
 });

@@ -13,7 +13,7 @@ import { startAlerting, type Alerting } from '@touchpoint/alerting';
 import { openAlertingEraser } from '@touchpoint/alerting/erasure';
 import { openOutreachStore } from '@touchpoint/alerting/store/open-outreach-store';
 import type { ProjectAlerting } from '@touchpoint/alerting/interfaces/project-settings';
-import { rejectedDir, startCollector, type Collector } from '@touchpoint/collector';
+import { rejectedDir, startCollector, type Collector, type PromptHubTuning } from '@touchpoint/collector';
 import { buildApp } from '@touchpoint/collector/app';
 import { startErasures, type Erasures } from '@touchpoint/collector/erasure';
 import { createMetrics, type Metrics } from '@touchpoint/collector/metrics';
@@ -53,6 +53,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Wraps the embedded engine's connection, e.g. to inject faults in tests. */
   wrapConnection?: (c: EngineConnection) => EngineConnection;
+  /** Shorter prompt-channel heartbeats, lifetimes and caps (tests). */
+  promptHub?: PromptHubTuning;
 }
 
 export async function startTouchpoint(config: Config, opts: StartOptions = {}): Promise<Touchpoint> {
@@ -95,7 +97,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
 
     let collector: Collector | undefined;
     if (config.roles.has('collector')) {
-      collector = await startCollector({ config: config.collector, dataDir: config.dataDir, storage, redisUrl, metrics, logger });
+      collector = await startCollector({ config: config.collector, dataDir: config.dataDir, storage, redisUrl, keyPrefix: config.alerting.keyPrefix, metrics, logger, ...(opts.promptHub ? { promptHub: opts.promptHub } : {}) });
       // Stop order: no new beacons (the app closes first, pushed last), then seal and drain the spool.
       cleanups.push(collector.close);
       checks.spool = async () => collector!.healthy();
@@ -170,6 +172,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
               spool: collector.spool,
               signals: collector.signals,
               validator: collector.validator,
+              prompts: collector.prompts,
               redisUrl,
               stuckAfterMs: config.alerting.stuckAfterMs,
               outreach: { log: outreachLog, deadLetters },

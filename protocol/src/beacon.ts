@@ -178,6 +178,17 @@ export interface PartialAcceptance {
   rejected: { index: number; reason: string }[];
   /** e.g. a `customer` that is an email address: the events are stored without it. */
   dropped?: { field: string; reason: string }[];
+  /** A survey is waiting for this session: the agent opens its prompt channel (see BeaconAnswer). */
+  prompt?: true;
+}
+
+/**
+ * `200` body: every event was stored and a prompt (a survey) was decided for the session, so the
+ * agent opens its prompt channel (PROMPT_CHANNEL_PATH of `./prompts`). Otherwise a whole
+ * acceptance is `204` with no body, a partial one `202` with PartialAcceptance.
+ */
+export interface BeaconAnswer {
+  prompt: true;
 }
 
 /** Every 4xx/5xx body the collector sends. */

@@ -35,6 +35,10 @@ export const ERRORS = {
   TP_ERR_OTLP_PROTOBUF: { status: 415, message: "OTLP/HTTP protobuf is not accepted: send OTLP/HTTP JSON (Content-Type: application/json, exporter protocol http/json, the browser exporters' default)" },
   TP_ERR_UNSUPPORTED_ENCODING: { status: 415, message: 'Send the body uncompressed, or with Content-Encoding: gzip or deflate' },
   TP_ERR_SDK_MEDIA_TYPE: { status: 415, message: 'Send Faro and OTLP payloads as JSON (Content-Type: application/json)' },
+  // The prompt channel (collector/src/routes/prompts.ts)
+  TP_ERR_BAD_PROMPT_CHANNEL: { status: 400, message: 'Open the prompt channel as GET /v1/prompts?key=<project key>&session=<the beacons\' session id, 1-128 characters>[&lang=<BCP 47 tag, e.g. nl-BE>]' },
+  TP_ERR_TOO_MANY_PROMPT_CHANNELS: { status: 429, message: 'Too many prompt channels open from this client address; retry after the Retry-After seconds' },
+  TP_ERR_PROMPT_CHANNELS_FULL: { status: 503, message: 'This collector holds as many prompt channels as it may (TOUCHPOINT_MAX_PROMPT_CHANNELS); retry after the Retry-After seconds' },
   TP_ERR_SPOOL_FULL: { status: 503, message: 'The ingest spool is full while storage catches up; retry after the Retry-After seconds' },
   // Query API and admin
   TP_ERR_UNAUTHORIZED: { status: 401, message: 'Send the admin token as Authorization: Bearer <token>' },

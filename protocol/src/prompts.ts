@@ -121,7 +121,12 @@ export interface PromptMessage {
 
 /**
  * The SSE route: `GET /v1/prompts?key=<project key>&session=<session id>&lang=<BCP 47>`; each
- * prompt is `event: prompt`, `data: <Prompt JSON>` (rendered in `lang`, English when unknown).
+ * prompt is `event: prompt`, `id: <prompt id>`, `data: <Prompt JSON>` (rendered in `lang`,
+ * English when unknown), after a first `retry:`; a `:` comment every PROMPT_HEARTBEAT_MS. A
+ * refusal is a coded JSON error: 401/403 as for beacons, 400 TP_ERR_BAD_PROMPT_CHANNEL, 429
+ * TP_ERR_TOO_MANY_PROMPT_CHANNELS and 503 TP_ERR_PROMPT_CHANNELS_FULL with Retry-After. The
+ * collector ends a channel after 10 minutes, and a newer channel of the session replaces it
+ * (docs/prompt-channel.md).
  */
 export const PROMPT_CHANNEL_PATH = '/v1/prompts';
 /** The presence key lives this long; the collector refreshes it every PROMPT_HEARTBEAT_MS while the channel is open. */

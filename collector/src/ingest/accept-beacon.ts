@@ -21,6 +21,10 @@ export interface Acceptance {
   rejected: PartialAcceptance['rejected'];
   /** Envelope fields left out of what was stored, and why. */
   dropped: NonNullable<PartialAcceptance['dropped']>;
+  /** The events stored, for decisions made after the write (the survey). */
+  events: readonly BeaconEvent[];
+  /** What marked the beacon as test traffic (synthetic.ts), if anything. */
+  synthetic?: string;
 }
 
 const PERSONAL: Record<PersonalIdReason, string> = {
@@ -72,13 +76,14 @@ export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'sig
       if (reason === undefined) valid.push(event as BeaconEvent);
       else rejected.push({ index: i, reason });
     }
-    if (valid.length === 0) return { accepted: 0, rejected, dropped };
+    if (valid.length === 0) return { accepted: 0, rejected, dropped, events: valid };
 
+    const synthetic = syntheticTag(req.headers[LOAD_TEST_HEADER], beacon, valid, project);
     const record = buildRecord(beacon, valid, {
       project: project.id,
       checkoutPage: projects.checkoutPage(project),
       routes: projects.routesOf(project),
-      synthetic: syntheticTag(req.headers[LOAD_TEST_HEADER], beacon, valid, project),
+      synthetic,
       receivedAt: Date.now(),
       client: parseUserAgent(req.headers['user-agent']),
       country: country(req),
@@ -88,7 +93,7 @@ export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'sig
     metrics.events.inc(valid.length);
     metrics.countAccepted(project.id, valid.length);
     if (rejected.length > 0) metrics.eventsRejected.inc(rejected.length);
-    return { accepted: valid.length, rejected, dropped };
+    return { accepted: valid.length, rejected, dropped, events: valid, ...(synthetic ? { synthetic } : {}) };
   };
 }
 

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { MAX_BODY_BYTES, type PartialAcceptance } from '@touchpoint/protocol';
+import { MAX_BODY_BYTES, type Beacon, type BeaconAnswer, type PartialAcceptance } from '@touchpoint/protocol';
 import { TouchpointError } from '@touchpoint/protocol/errors';
-import { beaconAcceptor, noValidEvents } from '../ingest/accept-beacon.ts';
+import { beaconAcceptor, noValidEvents, type Acceptance } from '../ingest/accept-beacon.ts';
 import { decodeBody, parseJson } from '../ingest/read-body.ts';
 import { RateLimiter } from '../lib/rate-limiter.ts';
+import { askSurvey, surveyOccasion } from '../prompts/surveys.ts';
 import { originAllowed, type Project } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
 import { errorResponses } from '@touchpoint/protocol/api/common';
@@ -13,7 +14,7 @@ const SPOOL_FULL_RETRY_AFTER = '5';
 
 /** POST /v1/beacon: protocol v1 ingest. */
 export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { projects, spool, metrics, validator, config } = deps;
+  const { projects, spool, metrics, validator, config, prompts, logger } = deps;
   const accept = beaconAcceptor(deps);
   const limiter = new RateLimiter(config.rateLimitPerSecond);
   const accepted = metrics.beacons.labels('accepted', 'ok');
@@ -55,9 +56,11 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
       schema: {
         querystring: { type: 'object', properties: { key: { type: 'string', maxLength: 128 } } },
         response: {
+          200: { type: 'object', properties: { prompt: { type: 'boolean' } } },
           202: {
             type: 'object',
             properties: {
+              prompt: { type: 'boolean' },
               accepted: { type: 'integer' },
               rejected: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, reason: { type: 'string' } } } },
               dropped: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, reason: { type: 'string' } } } },
@@ -76,16 +79,34 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
       const encoding = req.headers['content-encoding'];
       const parsed = parseJson(decodeBody(req.body, typeof encoding === 'string' ? encoding : undefined, { maxBytes: MAX_BODY_BYTES, tooLarge: 'TP_ERR_BEACON_TOO_LARGE' }));
       if (!validator.beacon(parsed)) throw new TouchpointError('TP_ERR_INVALID_BEACON', validator.beaconError());
-      const { accepted: stored, rejected, dropped } = await accept(parsed, project, req);
+      const acceptance = await accept(parsed, project, req);
+      const { accepted: stored, rejected, dropped } = acceptance;
       if (stored === 0) throw noValidEvents(rejected);
+      // Decided after the write is durable: a survey is never asked about a beacon that was lost.
+      const prompt = await surveyDecided(project, parsed, acceptance);
       if (rejected.length === 0 && dropped.length === 0) {
         accepted.inc();
-        return reply.code(204).send();
+        return prompt ? reply.code(200).send({ prompt: true } satisfies BeaconAnswer) : reply.code(204).send();
       }
       partial.inc();
-      return reply.code(202).send({ accepted: stored, rejected, ...(dropped.length ? { dropped } : {}) } satisfies PartialAcceptance);
+      return reply.code(202).send({ ...(prompt ? { prompt: true as const } : {}), accepted: stored, rejected, ...(dropped.length ? { dropped } : {}) } satisfies PartialAcceptance);
     },
   );
+
+  /** Whether this beacon gave its session its survey (prompts/surveys.ts); Redis trouble costs the survey, never the beacon. */
+  async function surveyDecided(project: Project, beacon: Beacon, acceptance: Acceptance): Promise<boolean> {
+    if (!project.prompts?.survey || acceptance.synthetic) return false;
+    const occasion = surveyOccasion(project, beacon, acceptance.events, { routes: projects.routesOf(project), pages: projects.surveyPagesOf(project) });
+    if (!occasion) return false;
+    try {
+      const asked = await askSurvey(prompts, project, beacon.session, occasion);
+      if (asked) metrics.surveysDecided.labels(occasion.trigger).inc();
+      return asked;
+    } catch (err) {
+      logger.warn({ err, project: project.id }, 'survey not decided: redis is not answering');
+      return false;
+    }
+  }
 
   function authenticate(req: FastifyRequest): Project {
     const key = (req.query as { key?: string }).key ?? req.headers['x-touchpoint-key'];

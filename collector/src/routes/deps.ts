@@ -6,6 +6,7 @@ import type { BeaconValidator } from '../ingest/validate.ts';
 import type { SignalForwarder } from '../ingest/signal-forwarder.ts';
 import type { Spool } from '../ingest/spool.ts';
 import type { Metrics } from '../metrics.ts';
+import type { PromptHub } from '../prompts/prompt-hub.ts';
 import type { ProjectRegistry } from '../projects.ts';
 import type { Storage } from '../storage/clickhouse.ts';
 
@@ -27,6 +28,8 @@ export interface RouteDeps extends HealthDeps {
   /** For the live view's fan-in across collectors (Redis pub/sub). */
   redisUrl: string;
   validator: BeaconValidator;
+  /** This process's prompt channels and the survey deciders' Redis (prompts/prompt-hub.ts). */
+  prompts: PromptHub;
   /** The stuck-checkout rule's setting (TOUCHPOINT_STUCK_AFTER), so the dashboards call stuck what the worker calls stuck. */
   stuckAfterMs: number;
   /** Static files the collector serves: the built agent (/agent.js) and the dashboards (/dashboards/). */

@@ -14,7 +14,7 @@ import { config } from './config.js';
  * @typedef {{ runId: string, startedAt: number }} RunData
  */
 
-/** Beacons answered 204/202: what Touchpoint promised to keep. */
+/** Beacons answered 204/200/202: what Touchpoint promised to keep (200 also asks for a survey). */
 export const beaconsAcked = new Counter('tp_beacons_acked');
 /** +1 per acknowledged beacon, minus the stored count in teardown: must end ≤ 0 (no loss). */
 export const beaconsUnstored = new Counter('tp_beacons_unstored');
@@ -68,7 +68,7 @@ export function sendBeacon(schema, run) {
     headers: cur.s.headers,
     tags: { name: 'beacon', journey: cur.s.journey },
   });
-  const ok = check(res, { 'beacon acknowledged (204/202)': (r) => r.status === 204 || r.status === 202 });
+  const ok = check(res, { 'beacon acknowledged (204/200/202)': (r) => r.status === 204 || r.status === 200 || r.status === 202 });
   if (ok) {
     beaconsAcked.add(1);
     beaconsUnstored.add(1);

@@ -112,7 +112,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
         rollups: createRollupReader(storage),
         registry: metrics.registry,
         logger,
-        projects: () => config.projects.all.map(toProjectAlerting),
+        projects: () => config.projects.all.map((p) => toProjectAlerting(p, config.projects)),
       });
       const started = alerting;
       cleanups.push(() => started.close());
@@ -212,7 +212,7 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
 }
 
 /** What the alerting rules need of a project, from the projects file. */
-function toProjectAlerting(p: Project): ProjectAlerting {
+function toProjectAlerting(p: Project, registry: Config['projects']): ProjectAlerting {
   const out: ProjectAlerting = { id: p.id };
   if (p.name) out.name = p.name;
   if (p.supportUrl) out.supportUrl = p.supportUrl;
@@ -221,5 +221,7 @@ function toProjectAlerting(p: Project): ProjectAlerting {
   if (p.alertLanguage) out.alertLanguage = p.alertLanguage;
   if (p.testRecipients) out.testRecipients = p.testRecipients;
   if (p.prompts) out.prompts = p.prompts;
+  // The project's template files, loaded (and checked) with the projects file.
+  out.copy = registry.copyOf(p);
   return out;
 }

@@ -8,23 +8,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { errorResponses, ProjectParams } from '@touchpoint/protocol/api/common';
 import { PreviewQuery, TemplateList, TemplateParams, TemplatePreview } from '@touchpoint/protocol/api/templates';
-import { COPY_LANGUAGES, COPY_TEMPLATES, COPY_VARIABLES, isCopyTemplate, loadCopy, overriddenLanguages, renderEmail, renderPrompt, type CopyBook, type CopyVars } from '@touchpoint/protocol/copy';
+import { COPY_LANGUAGES, COPY_TEMPLATES, COPY_VARIABLES, isCopyTemplate, overriddenLanguages, renderEmail, renderPrompt, type CopyVars } from '@touchpoint/protocol/copy';
 import { TouchpointError } from '@touchpoint/protocol/errors';
 import { NUDGE_ACTIONS, type SurveyKind } from '@touchpoint/protocol/prompts';
 import type { OutreachReason } from '@touchpoint/protocol/outreach';
-import type { Project, ProjectRegistry } from '../projects.ts';
 import type { RouteDeps } from './deps.ts';
 
 const SAMPLE_AMOUNT = '149.95 EUR';
-
-/**
- * The project's copy. INTERIM: ProjectRegistry has no `copyOf` in this branch yet (the projects
- * change of issue 14 adds it, loading each project's template directory at start-up); until then
- * every project previews the built-in copy. Replace the body with `registry.copyOf(project)`.
- */
-function copyOf(_registry: ProjectRegistry, _project: Project): CopyBook {
-  return loadCopy();
-}
 
 export default async function templateRoutes(fastify: FastifyInstance, { projects }: Pick<RouteDeps, 'projects'>): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -34,7 +24,7 @@ export default async function templateRoutes(fastify: FastifyInstance, { project
   }, async (req) => {
     const project = projects.byId(req.params.project);
     if (!project) throw new TouchpointError('TP_ERR_UNKNOWN_PROJECT', req.params.project);
-    const book = copyOf(projects, project);
+    const book = projects.copyOf(project);
     return {
       project: project.id,
       languages: [...COPY_LANGUAGES],
@@ -51,7 +41,7 @@ export default async function templateRoutes(fastify: FastifyInstance, { project
     const { template } = req.params;
     if (!isCopyTemplate(template)) throw new TouchpointError('TP_ERR_UNKNOWN_TEMPLATE', template);
     const lang = req.query.lang ?? 'en';
-    const book = copyOf(projects, project);
+    const book = projects.copyOf(project);
     const shopUrl = project.origins.find((o) => /^https?:\/\//.test(o)) ?? 'https://shop.example';
     const supportUrl = project.supportUrl ?? `${shopUrl}/help`;
     const vars: CopyVars = {

@@ -11,6 +11,7 @@ import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { minify } from 'terser';
 import { TouchpointError } from '@touchpoint/protocol/errors';
 
 /** The issue's budget for the minified + gzipped agent, web-vitals included. */
@@ -46,13 +47,18 @@ const common: BuildOptions = {
 async function bundle(entry: string, out: string, opts: { write?: boolean }, extra: BuildOptions) {
   const file = fileURLToPath(new URL(`./dist/${out}`, import.meta.url));
   const result = await build({ ...common, entryPoints: [fileURLToPath(new URL(entry, import.meta.url))], ...extra });
-  const code = result.outputFiles?.[0]?.contents;
-  if (!code) throw new Error(`esbuild produced no output for ${out}`);
+  const bundled = result.outputFiles?.[0]?.text;
+  if (!bundled) throw new Error(`esbuild produced no output for ${out}`);
+  // A second, safe pass (no `unsafe` options) over esbuild's output: terser's sequences, joined
+  // declarations and frequency-ordered names gzip better. Measured on agent.js: 8635 → 8176 B
+  // gzipped, what the prompt channel (issue 14) needed to fit in the budget.
+  const code = (await minify(bundled, { ecma: 2020, module: extra.format == 'esm', compress: { passes: 2 }, mangle: true })).code;
+  if (!code) throw new Error(`terser produced no output for ${out}`);
   if (opts.write !== false) {
     mkdirSync(new URL('./dist/', import.meta.url), { recursive: true });
     writeFileSync(file, code);
   }
-  return { file, raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
+  return { file, raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length };
 }
 
 export async function buildAgent(opts: { write?: boolean } = {}): Promise<AgentBuild> {

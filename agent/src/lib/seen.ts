@@ -10,7 +10,7 @@ export function firstTime(key: string, store: Pick<Storage, 'getItem' | 'setItem
   const seen = store?.getItem(SEEN_KEY) ?? here;
   if (`\n${seen}\n`.includes(`\n${key}\n`)) return false;
   // The newest 20 are enough for any visit (ids are the worker's, without line breaks).
-  here = [key, ...seen.split('\n').slice(0, 19)].join('\n');
+  here = [key, ...seen.split('\n').slice(0, 19)].join('\n').trim();
   try {
     store?.setItem(SEEN_KEY, here);
   } catch {

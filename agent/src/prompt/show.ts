@@ -164,7 +164,7 @@ function surveyBody(p: SurveyPrompt, api: PromptApi, finish: () => void): Kid[] 
       'fieldset',
       { role: 'radiogroup', 'aria-labelledby': 't' },
       scale,
-      h('div', { className: 'e', id: 'b' }, h('span', { id: 'lo' }, p.low), h('span', { id: 'hi' }, p.high)),
+      h('div', { className: 'e', id: 'b' }, h('span', { id: 'lo' }, p.low), ' ', h('span', { id: 'hi' }, p.high)),
     ),
     ...(comment ? [h('label', { className: 'c' }, p.commentLabel ?? '', comment)] : []),
     h('button', { className: 's' }, p.sendLabel),

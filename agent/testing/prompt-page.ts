@@ -25,6 +25,41 @@ new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__shifts
 ${'<p>Blue kettle · AUD 149.95. Delivery in two to four working days; free returns within thirty days.</p>'.repeat(12)}
 <button id="pay">Pay AUD 149.95</button></main></body></html>`;
 
+/** A nudge and a survey with every part filled in, as the bench shows them. */
+export const SAMPLE_NUDGE: Prompt = {
+  kind: 'nudge',
+  id: 'sample-nudge',
+  incident: 'sample-incident',
+  reason: 'checkout_error',
+  lang: 'en',
+  title: 'Your payment did not go through',
+  body: 'You can try again, or we can send you a link to your basket.',
+  actions: [
+    { action: 'retry', label: 'Try again' },
+    { action: 'support', label: 'Chat with us', href: 'https://shop.test/help' },
+    { action: 'email_basket', label: 'Email me my basket' },
+    { action: 'call_back', label: 'Call me back' },
+  ],
+  phoneLabel: 'Your phone number',
+  sendLabel: 'Send',
+  done: 'Thank you, we are on it.',
+  close: 'Close',
+};
+export const SAMPLE_SURVEY: Prompt = {
+  kind: 'survey',
+  id: 'sample-survey',
+  survey: 'nps',
+  trigger: 'complete',
+  lang: 'en',
+  question: 'How likely are you to recommend us to a friend?',
+  low: 'Not at all likely',
+  high: 'Extremely likely',
+  commentLabel: 'What is the main reason for your score?',
+  sendLabel: 'Send',
+  done: 'Thank you for your answer.',
+  close: 'Close',
+};
+
 export interface PromptPage {
   page: Page;
   context: BrowserContext;

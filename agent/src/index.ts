@@ -98,7 +98,7 @@ export function init(o: InitOptions): void {
     (p) =>
       firstTime(p.id) &&
       import(`${endpoint}/agent-prompt.js`)
-        .then((m: { show: ShowPrompt }) => m.show(p, { emit: (e) => batcher.push(e, page, true), checkout: last?.id, step: last && (last.name || last.step) }))
+        .then((m: { show: ShowPrompt }) => m.show(p, { emit: (e) => batcher.push(e, page, true), checkout: last?.id, step: last?.name || last?.step }))
         .catch(() => {}),
   );
   for (const [e, p] of early.splice(0)) emit(e, p);

@@ -145,12 +145,31 @@ describe('nudge', () => {
     ]);
   });
 
+  it('support opens the shop\'s help in a new tab and reports it; a survey then replaces the thank-you', async () => {
+    const p = await open();
+    await p.show(nudge('n-40', 'inc-40'));
+    const [help] = await Promise.all([p.context.waitForEvent('page'), p.page.getByRole('link', { name: 'Chat with us' }).click()]);
+    await help.waitForLoadState();
+    expect(help.url()).toBe('https://shop.test/help');
+    expect((await p.events()).map((e) => (e.type == 'nudge' ? e.outcome : e.type))).toEqual(['shown', 'support']);
+    await p.page.locator('p#b', { hasText: 'Thank you, we are on it.' }).waitFor();
+    await p.show({ ...survey, id: 'sv-40', trigger: 'nudge', incident: 'inc-40' });
+    expect(await p.page.locator('[role=dialog]').count()).toBe(1);
+    expect((await described(p)).name).toBe('How easy was it to pay today?');
+  });
+
   it('retry reports the action and reloads the page', async () => {
     const p = await open();
     await p.show(nudge('n-20', 'inc-20'));
-    await p.page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 1));
+    // What the chunk emits is kept across the reload, as the agent's beacon on pagehide carries it.
+    await p.page.evaluate(() => {
+      const w = window as unknown as { __marker: number; __events: unknown[] };
+      w.__marker = 1;
+      w.__events.push = (...e: unknown[]) => (sessionStorage.setItem('emitted', JSON.stringify(e[0])), 0);
+    });
     await Promise.all([p.page.waitForEvent('load'), p.page.getByRole('button', { name: 'Try again' }).click()]);
     expect(await p.page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBeUndefined();
+    expect(JSON.parse((await p.page.evaluate(() => sessionStorage.getItem('emitted'))) ?? '{}')).toMatchObject({ type: 'nudge', prompt: 'n-20', outcome: 'retry' });
   });
 });
 

@@ -3,7 +3,7 @@
  * renders a nudge or a survey in the page and reports what the customer does with it. Every word
  * comes from the prompt (rendered on the server in the page's language).
  */
-import type { NudgeAction, NudgePrompt, Prompt, SurveyPrompt } from '@touchpoint/protocol/prompts';
+import type { NudgeAction, NudgeOutcome, NudgePrompt, Prompt, SurveyPrompt } from '@touchpoint/protocol/prompts';
 import { MAX_COMMENT_CHARS, SURVEY_SCALES } from '@touchpoint/protocol/prompts';
 import { firstTime } from '../lib/seen.ts';
 import type { PromptApi } from './api.ts';
@@ -36,12 +36,13 @@ export function show(p: Prompt, api: PromptApi): void {
   const status = h('div', { role: 'status', 'aria-live': 'polite', className: 'v' });
   const content = h('div');
   const close = () => {
+    // Focus goes back where it was, unless the customer has moved it out of the prompt since.
+    const inside = document.activeElement == host;
     host.remove();
     current = undefined;
-    // Focus goes back where it was, unless the customer has moved it since.
-    if (root.activeElement || document.activeElement == host || document.activeElement == document.body) before?.focus?.();
+    if (inside || document.activeElement == document.body) before?.focus?.();
   };
-  const nudge = (outcome: NudgePrompt['actions'][number]['action'] | 'shown' | 'dismissed', phone?: string) =>
+  const nudge = (outcome: NudgeOutcome, phone?: string) =>
     p.kind == 'nudge' && api.emit({ type: 'nudge', at: Date.now(), prompt: p.id, incident: p.incident, outcome, phone });
   const dismiss = () => {
     close();

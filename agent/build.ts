@@ -8,7 +8,7 @@
  * `buildAgent()` is what the bench and the end-to-end tests call.
  */
 import { build, type BuildOptions } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { minify } from 'terser';
@@ -56,7 +56,10 @@ async function bundle(entry: string, out: string, opts: { write?: boolean }, ext
   if (!code) throw new Error(`terser produced no output for ${out}`);
   if (opts.write !== false) {
     mkdirSync(new URL('./dist/', import.meta.url), { recursive: true });
-    writeFileSync(file, code);
+    // Written aside and renamed: test files build in parallel, and a reader never sees half a file.
+    const part = `${file}.${process.pid}.part`;
+    writeFileSync(part, code);
+    renameSync(part, file);
   }
   return { file, raw: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length };
 }

@@ -107,12 +107,13 @@ describe('prompt delivery in the agent', () => {
     expect(start?.resumeUrl).toBe('https://shop.test/cart.html?basket=co-1&token=[redacted]');
 
     // The channel reconnects and the collector sends the same prompt again; a reload sends it too: shown once.
-    await p.waitForTimeout(1200);
-    expect(s.channels.length).toBeGreaterThan(1);
+    expect(await until(() => s.channels.length > 1)).toBe(true);
     await p.reload();
     await p.waitForFunction("window.Touchpoint && !('q' in window.Touchpoint)");
+    const before = s.channels.length;
     await p.evaluate(() => (window as unknown as W).Touchpoint.checkout.step('co-1', 'payment'));
-    await p.waitForTimeout(1200);
+    expect(await until(() => s.channels.length > before)).toBe(true);
+    await p.waitForTimeout(500);
     expect(await p.locator('[role=dialog]').count()).toBe(0);
     expect(s.chunkLoads).toBe(1);
     await s.context.close();

@@ -177,6 +177,14 @@ describe('browser agent in Chromium', { timeout: 120_000 }, () => {
     const again = await fetch(`${tp.url}/agent.js`, { headers: { 'if-none-match': etag ?? '' } });
     expect(again.status).toBe(304);
     expect(agent.gzip).toBeLessThanOrEqual(agent.budget);
+
+    // The prompt chunk, beside it: what the agent's import() fetches.
+    const chunk = await fetch(`${tp.url}/agent-prompt.js`);
+    expect(chunk.status).toBe(200);
+    expect(chunk.headers.get('content-type')).toBe('application/javascript; charset=utf-8');
+    expect(chunk.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await chunk.text()).toBe(readFileSync(agent.prompt.file, 'utf8'));
+    expect(agent.prompt.gzip).toBeLessThanOrEqual(agent.prompt.budget);
   });
 
   it('stores the vitals, timings, error, failed request and checkout events of a failed checkout', async () => {

@@ -7,6 +7,7 @@
  * Calls made before `init` are kept and replayed by it, with their original times and pages.
  */
 import type { BeaconEvent, CheckoutEvent, ConnectionType } from '@touchpoint/protocol';
+import { PROMPT_CHANNEL_PATH, PROMPT_LINGER_MS } from '@touchpoint/protocol/prompts';
 import { scrubBrowserText } from '@touchpoint/protocol/privacy';
 import type { Emit } from './capture/emit.ts';
 import { captureErrors } from './capture/errors.ts';
@@ -18,10 +19,13 @@ import { captureVitals } from './capture/vitals.ts';
 import { createIdentity, type IdentifyOptions } from './lib/consent.ts';
 import { whenIdle } from './lib/idle.ts';
 import { releaseOf } from './lib/release.ts';
+import { firstTime } from './lib/seen.ts';
 import { isSampled } from './lib/sampling.ts';
 import { sessionId } from './lib/session-id.ts';
 import { createBatcher } from './transport/batcher.ts';
 import { createOutbox } from './transport/outbox.ts';
+import { createPromptChannel, type PromptChannel } from './transport/prompt-channel.ts';
+import type { ShowPrompt } from './prompt/api.ts';
 
 export type { IdentifyOptions } from './lib/consent.ts';
 
@@ -50,6 +54,9 @@ let emit: Emit = (e, page = currentUrl()) => void early.push([e, page]);
 const identity = createIdentity((e) => emit(e));
 // A checkout of this page that has not completed: a request failing now is a failed checkout.
 let checkingOut = false;
+// The checkout's last event: the prompt chunk puts its id and step on survey answers.
+let last: CheckoutEvent | undefined;
+let channel: PromptChannel | undefined;
 /**
  * What outreach answers (checkout-error and stuck rules) leaves the page at once instead of with
  * the next batch: every checkout step, and a failed request made while a checkout is open.
@@ -73,7 +80,7 @@ export function init(o: InitOptions): void {
   // in Chromium (measured), too much for the moment the page runs its own start-up.
   let session: string | undefined;
 
-  const outbox = createOutbox({ url });
+  const outbox = createOutbox({ url, answered: (status) => status == 200 && channel?.want(PROMPT_LINGER_MS, true) });
   const batcher = createBatcher({
     head: (p) =>
       JSON.stringify({ v: 1, session: (session ??= sessionId()), page: p, customer: identity.customer(), connection, test: o.test || undefined, release }).slice(1, -1) + ',',
@@ -83,6 +90,17 @@ export function init(o: InitOptions): void {
     due: (flush, now) => whenIdle(flush, now ? 100 : undefined),
   });
   emit = (e, p = page) => batcher.push(e, p, urgent(e));
+  // A prompt not yet shown in this tab loads the prompt chunk; the customer's answers leave at once
+  // (a nudge acted on holds back the customer's email).
+  channel = createPromptChannel(
+    () => `${endpoint}${PROMPT_CHANNEL_PATH}?key=${encodeURIComponent(o.key)}&session=${(session ??= sessionId())}&lang=${encodeURIComponent(document.documentElement.lang || navigator.language)}`,
+    identity.allowed,
+    (p) =>
+      firstTime(p.id) &&
+      import(`${endpoint}/agent-prompt.js`)
+        .then((m: { show: ShowPrompt }) => m.show(p, { emit: (e) => batcher.push(e, page, true), checkout: last?.id, step: last?.name || last?.step }))
+        .catch(() => {}),
+  );
   for (const [e, p] of early.splice(0)) emit(e, p);
 
   // Passive capture counts only in sampled sessions; explicit calls (checkout, identify, track)
@@ -125,7 +143,10 @@ export function init(o: InitOptions): void {
     for (const r of resources()) passive(r);
     outbox.leave(batcher.take());
   };
-  addEventListener('visibilitychange', () => (document.visibilityState == 'hidden' ? leave() : whenIdle(outbox.resume)));
+  addEventListener('visibilitychange', () => {
+    channel?.sync();
+    document.visibilityState == 'hidden' ? leave() : whenIdle(outbox.resume);
+  });
   addEventListener('pagehide', leave);
   // The first localStorage read costs a few ms in Chromium: not during the page's own start-up.
   whenIdle(outbox.resume);
@@ -141,12 +162,16 @@ export function identify(customerId: string, o: IdentifyOptions): void {
 
 const step = (e: Omit<CheckoutEvent, 'type' | 'at'>) => {
   checkingOut = e.step != 'complete';
-  emit({ type: 'checkout', at: Date.now(), ...e });
+  emit((last = { type: 'checkout', at: Date.now(), ...e }));
+  // While a checkout is open a nudge may come at any moment; after it ends, a survey or a late nudge.
+  channel?.want(e.step == 'start' || e.step == 'step' ? Infinity : PROMPT_LINGER_MS);
 };
 
 /** The checkout funnel of one cart or order attempt, `id` being the site's checkout id. */
 export const checkout = {
-  start: (id: string, o: { value?: number; currency?: string } = {}) => step({ step: 'start', id, value: o.value, currency: o.currency }),
+  /** `resumeUrl`: the shop's link back to this basket (a basket id, not a secret), for "email me my basket". */
+  start: (id: string, o: { value?: number; currency?: string; resumeUrl?: string } = {}) =>
+    step({ step: 'start', id, value: o.value, currency: o.currency, resumeUrl: o.resumeUrl && scrubBrowserText(String(o.resumeUrl), 2048) }),
   step: (id: string, name: string) => step({ step: 'step', id, name }),
   error: (id: string, reason: string) => step({ step: 'error', id, reason: scrubBrowserText(String(reason), 512) }),
   complete: (id: string, o: { orderId?: string } = {}) => step({ step: 'complete', id, orderId: o.orderId }),

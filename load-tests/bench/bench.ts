@@ -7,6 +7,8 @@
  *   outreach  time to outreach, beacon POST → outreach webhook (outreach-latency.ts)
  *   outreach-browser  time to outreach in Chromium on the demo shop, click → email handed to
  *             SMTP, p95 (outreach-browser.ts)
+ *   prompt    the in-page prompt: core agent and prompt chunk gzip sizes against their budgets,
+ *             and the prompt's layout shift in Chromium, goal 0 (prompt.ts)
  *   queries   the dashboards' queries on 10 M events (query-speed.ts)
  *   privacy   the privacy module on the hot path: scrub cost per string and per beacon, typical,
  *             at the size limit, and the worst hostile text (privacy-cost.ts)
@@ -23,6 +25,7 @@ const BENCHES = {
   ingest: 'ingest.ts',
   outreach: 'outreach-latency.ts',
   'outreach-browser': 'outreach-browser.ts',
+  prompt: 'prompt.ts',
   queries: 'query-speed.ts',
   privacy: 'privacy-cost.ts',
   hostile: 'hostile.ts',

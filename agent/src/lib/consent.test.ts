@@ -132,4 +132,17 @@ describe('identity across the pages of a tab session', () => {
     id.identify('cust-1', { consent: { outreach: true } });
     expect(id.customer()).toBe('cust-1');
   });
+
+  it('allows in-page prompts unless GPC is on or outreach consent was refused or withdrawn', () => {
+    expect(page().id.allowed()).toBe(true);
+    expect(page(tab(), { globalPrivacyControl: true }).id.allowed()).toBe(false);
+    const { id } = page();
+    id.identify('cust-1', { consent: { outreach: true } });
+    expect(id.allowed()).toBe(true);
+    id.identify('cust-1', { consent: { outreach: false } });
+    expect(id.allowed()).toBe(false);
+    const init = page().id;
+    init.consent(false);
+    expect(init.allowed()).toBe(false);
+  });
 });

@@ -34,6 +34,8 @@ export interface Identity {
   consent(outreach: boolean): void;
   /** Reads what earlier pages of the tab kept (once; every other method does it first). */
   load(): void;
+  /** False under Global Privacy Control or once outreach consent was refused or withdrawn: no in-page prompts then. */
+  allowed(): boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export function createIdentity(send: (e: IdentifyEvent) => void, visitor: Visito
   return {
     load,
     customer: () => (load(), customer),
+    allowed: () => outreach !== false && !visitor.globalPrivacyControl,
     consent(o) {
       outreach = o;
       if (!o && customer) withdraw(customer);

@@ -10,6 +10,8 @@ export interface OutboxOptions {
   beacon?: (url: string, body: string) => boolean;
   save?: (u: Unsent) => void;
   take?: () => Unsent;
+  /** Told the status of every answered POST (a 200 says a prompt is waiting for this session). */
+  answered?: (status: number) => void;
 }
 
 export interface Outbox {
@@ -52,6 +54,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
     busy = true;
     void send(url, stamp(body)).then(({ status, retryAfter }) => {
       busy = false;
+      o.answered?.(status);
       if (isRetryable(status) && ++attempt < MAX_ATTEMPTS) {
         until = Date.now() + retryDelay(attempt - 1, retryAfter);
       } else {

@@ -68,3 +68,43 @@ describe('GET /agent.js', () => {
     await app.close();
   });
 });
+
+describe('GET /agent-prompt.js', () => {
+  it('serves the prompt chunk beside the agent by default, as a cross-origin module import needs it', async () => {
+    const sub = mkdtempSync(join(dir, 'dist-'));
+    writeFileSync(join(sub, 'agent.js'), 'window.a=1;');
+    const app = await appFor(join(sub, 'agent.js'));
+    const missing = await app.inject({ url: '/agent-prompt.js' });
+    expect(missing.statusCode).toBe(503);
+    expect(missing.json()).toMatchObject({ code: 'TP_ERR_AGENT_NOT_BUILT' });
+    expect((await app.inject({ url: '/agent.js' })).statusCode).toBe(200);
+
+    const chunk = 'export function show(){}' + '/*' + 'x'.repeat(2000) + '*/';
+    writeFileSync(join(sub, 'agent-prompt.js'), chunk);
+    const r = await app.inject({ url: '/agent-prompt.js', headers: { origin: 'https://shop.example' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toBe(chunk);
+    expect(r.headers['content-type']).toBe('application/javascript; charset=utf-8');
+    expect(r.headers['access-control-allow-origin']).toBe('*');
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    const etag = String(r.headers.etag);
+    expect((await app.inject({ url: '/agent-prompt.js', headers: { 'if-none-match': etag } })).statusCode).toBe(304);
+
+    const gz = await app.inject({ url: '/agent-prompt.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(chunk);
+    expect(gz.headers.etag).not.toBe(etag);
+    await app.close();
+  });
+
+  it('serves the file it is given', async () => {
+    const file = join(dir, 'elsewhere-prompt.js');
+    writeFileSync(file, 'export const show=()=>{};');
+    const app = Fastify();
+    await app.register(agentScriptRoutes, { file: join(dir, 'agent.js'), promptFile: file });
+    const r = await app.inject({ url: '/agent-prompt.js' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toBe('export const show=()=>{};');
+    await app.close();
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { TouchpointError } from '@touchpoint/protocol/errors';
@@ -7,6 +8,8 @@ import { TouchpointError } from '@touchpoint/protocol/errors';
 export interface AgentScriptOptions {
   /** The built agent (`@touchpoint/agent/assets`; tests point elsewhere). */
   file: string;
+  /** The prompt chunk the agent imports when a nudge or survey is due (`agentPromptFile`); default: agent-prompt.js beside `file`, where the agent's build writes it. */
+  promptFile?: string;
 }
 
 interface Script {
@@ -40,15 +43,21 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /**
- * GET /agent.js: the built browser agent for `<script async src=".../agent.js" data-key="...">`.
- * Read once at registration; while the file is missing, each request looks again, so building
- * the agent does not need a restart. Any origin may load it (CORS *), like any public script.
+ * GET /agent.js: the built browser agent for `<script async src=".../agent.js" data-key="...">`, and
+ * GET /agent-prompt.js: the prompt chunk it loads with `import()` (an ES module, so CORS applies:
+ * a JavaScript type and `access-control-allow-origin`). Read once at registration; while a file is
+ * missing, each request looks again, so building the agent does not need a restart. Any origin
+ * may load them (CORS *), like any public script.
  */
 export default async function agentScriptRoutes(app: FastifyInstance, opts: AgentScriptOptions): Promise<void> {
-  const { file } = opts;
+  serve(app, '/agent.js', opts.file);
+  serve(app, '/agent-prompt.js', opts.promptFile ?? join(dirname(opts.file), 'agent-prompt.js'));
+}
+
+function serve(app: FastifyInstance, path: string, file: string): void {
   let script = load(file);
 
-  app.get('/agent.js', async (req, reply) => {
+  app.get(path, async (req, reply) => {
     script ??= load(file);
     if (!script) throw new TouchpointError('TP_ERR_AGENT_NOT_BUILT', `looked for ${file}`);
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { beaconSchema, EVENT_TYPES, type Beacon } from './beacon.ts';
-import { MAX_COMMENT_CHARS, NUDGE_OUTCOMES, SURVEY_KINDS, SURVEY_SCALES, SURVEY_TRIGGERS } from './prompts.ts';
+import { MAX_COMMENT_CHARS, NUDGE_OUTCOMES, PROMPT_REF_MAX, PROMPT_REF_PATTERN, SURVEY_KINDS, SURVEY_SCALES, SURVEY_TRIGGERS } from './prompts.ts';
 
 const ajv = new Ajv({ strict: true, discriminator: true, allErrors: true });
 ajv.addSchema(beaconSchema, 'beacon');
@@ -39,6 +39,9 @@ describe('beacon protocol v1', () => {
   it('the nudge and feedback schemas hold the prompt contract’s sets and limits', () => {
     const { nudge, feedback } = beaconSchema.$defs;
     expect(nudge.properties.outcome.enum).toEqual([...NUDGE_OUTCOMES]);
+    // Prompt and incident ids: what the prompt channel delivers is what the schema takes back.
+    const ref = (beaconSchema as unknown as { $defs: Record<string, { pattern: string; maxLength: number }> }).$defs.promptRef!;
+    expect([ref.pattern, ref.maxLength]).toEqual([PROMPT_REF_PATTERN, PROMPT_REF_MAX]);
     expect(feedback.properties.survey.enum).toEqual([...SURVEY_KINDS]);
     expect(feedback.properties.trigger.enum).toEqual([...SURVEY_TRIGGERS]);
     expect(feedback.properties.comment.maxLength).toBe(MAX_COMMENT_CHARS);

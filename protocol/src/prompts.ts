@@ -22,6 +22,14 @@
  */
 import type { OutreachReason } from './outreach.ts';
 
+/**
+ * What a prompt id (and the incident id it carries) may be: joinId's URI-encoded parts joined by
+ * `/`, as the worker and the collector make them. The beacon schema's `promptRef` says the same
+ * (beacon.test.ts keeps them equal); the prompt channel drops a spec whose id is anything else.
+ */
+export const PROMPT_REF_PATTERN = "^[A-Za-z0-9_.~!*'()%:/-]+$";
+export const PROMPT_REF_MAX = 512;
+
 /** What a nudge offers; the agent shows the ones the prompt lists, in its order. */
 export const NUDGE_ACTIONS = ['retry', 'support', 'email_basket', 'call_back'] as const;
 export type NudgeAction = (typeof NUDGE_ACTIONS)[number];

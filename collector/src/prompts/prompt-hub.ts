@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { PROMPT_HEARTBEAT_MS, PROMPT_OPEN_TTL_MS, promptKeys, publishPrompt, type Prompt, type PromptMessage, type PromptSpec } from '@touchpoint/protocol/prompts';
+import { PROMPT_HEARTBEAT_MS, PROMPT_OPEN_TTL_MS, PROMPT_REF_MAX, PROMPT_REF_PATTERN, promptKeys, publishPrompt, type Prompt, type PromptMessage, type PromptSpec } from '@touchpoint/protocol/prompts';
 import type { Metrics } from '../metrics.ts';
 
 /** What the hub needs of an SSE response (node's ServerResponse has it). */
@@ -62,7 +62,8 @@ interface Channel {
 }
 
 /** Prompt ids as the deciders make them; anything else on the channel is not ours. */
-const PROMPT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+// The ids the worker (joinId) and the surveys make; the agent sends them back in its events.
+const PROMPT_ID = new RegExp(PROMPT_REF_PATTERN);
 const releasePresence = readFileSync(new URL('./scripts/release-presence.lua', import.meta.url), 'utf8');
 
 type HubRedis = Redis & { releasePresence(key: string, id: string): Promise<number> };
@@ -258,5 +259,5 @@ function parseSpec(raw: string): PromptSpec | undefined {
 function isSpec(spec: unknown): spec is PromptSpec {
   if (typeof spec !== 'object' || spec === null) return false;
   const s = spec as Partial<PromptSpec>;
-  return (s.kind === 'nudge' || s.kind === 'survey') && typeof s.id === 'string' && PROMPT_ID.test(s.id);
+  return (s.kind === 'nudge' || s.kind === 'survey') && typeof s.id === 'string' && s.id.length <= PROMPT_REF_MAX && PROMPT_ID.test(s.id);
 }

@@ -5,7 +5,7 @@
  * histogram (ack → handed to the channel) from /metrics.
  *   node --import tsx load-tests/bench/outreach-latency.ts [incidents=100] [perSecond=10]
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,11 +29,20 @@ const receiver = createServer((req, res) => {
 await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
 const { port } = receiver.address() as { port: number };
 
+// The bench's sessions (`bench-…`) are test traffic, which contacts nobody but a project's test
+// recipients: its customers are those, so the measured path is the one a real customer's takes.
+if (incidents > 100) throw new Error('at most 100 incidents: a project lists at most 100 test recipients');
+const dataDir = mkdtempSync(join(tmpdir(), 'tp-bench-outreach-'));
+const projectsFile = join(dataDir, 'projects.json');
+const customers = Array.from({ length: incidents }, (_, i) => `bench-outreach-${i}`);
+writeFileSync(projectsFile, JSON.stringify({ projects: [{ id: 'demo', key: 'demo', origins: ['*'], testRecipients: customers }] }));
+
 const tp = await startTouchpoint(
   loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'tp-bench-outreach-')),
+    DATA_DIR: dataDir,
+    TOUCHPOINT_PROJECTS: projectsFile,
     TOUCHPOINT_ADMIN_TOKEN: 'bench-admin-token',
     TOUCHPOINT_OUTREACH_WEBHOOK: `http://127.0.0.1:${port}/outreach`,
     TOUCHPOINT_RATE_LIMIT: '0',
@@ -44,7 +53,7 @@ const tp = await startTouchpoint(
 const sent = new Map<string, number>();
 for (let i = 0; i < incidents; i++) {
   const now = Date.now();
-  const customer = `bench-outreach-${i}`;
+  const customer = customers[i]!;
   const body = JSON.stringify({
     v: 1,
     session: `bench-outreach-s${i}`,

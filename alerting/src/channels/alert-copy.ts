@@ -34,6 +34,8 @@ export interface Words {
   contacting: (channels: string, sendAt?: string) => string;
   /** Help was offered in their open page first; the messages wait for them to take it. */
   contactingAfterNudge: (channels: string, sendAt: string) => string;
+  /** A nudge was the only way to reach them (no email address, no outreach webhook). */
+  nudgedOnly: string;
   callbackTitle: (shop: string, money?: string) => string;
   callbackSummary: (o: { shop: string; when: string; money?: string }) => string;
   channel: Record<'email' | 'webhook', string>;
@@ -69,6 +71,7 @@ const en: Words = {
   request: (method, path, status) => (status === 0 ? `the request ${method} ${path} got no answer (network failure)` : `the request ${method} ${path} answered HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint will contact them ${channels} at ${sendAt}, when quiet hours end` : `Touchpoint is contacting them ${channels} now`),
   contactingAfterNudge: (channels, sendAt) => `Touchpoint offered help in their open page first; if they do not take it up, Touchpoint contacts them ${channels} at ${sendAt}`,
+  nudgedOnly: 'Touchpoint offered help in their open page (there is no other way to reach them: no email address, no outreach webhook)',
   callbackTitle: (shop, money) => `Call-back requested at ${shop}${money ? `: ${money}` : ''}`,
   callbackSummary: (o) => `A customer whose checkout${o.money ? ` of ${o.money}` : ''} at ${o.shop} ran into trouble asked on ${o.when}, in the page, to be called back.`,
   channel: { email: 'by email', webhook: 'via the outreach webhook' },
@@ -114,6 +117,7 @@ const de: Words = {
   request: (method, path, status) => (status === 0 ? `die Anfrage ${method} ${path} bekam keine Antwort (Netzwerkfehler)` : `die Anfrage ${method} ${path} antwortete mit HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint meldet sich ${channels} um ${sendAt}, wenn die Ruhezeit endet` : `Touchpoint meldet sich jetzt ${channels}`),
   contactingAfterNudge: (channels, sendAt) => `Touchpoint hat zuerst auf der geöffneten Seite Hilfe angeboten; nimmt der Kunde sie nicht an, meldet sich Touchpoint ${channels} um ${sendAt}`,
+  nudgedOnly: 'Touchpoint hat auf der geöffneten Seite Hilfe angeboten (anders ist der Kunde nicht erreichbar: keine E-Mail-Adresse, kein Outreach-Webhook)',
   callbackTitle: (shop, money) => `Rückruf gewünscht bei ${shop}${money ? `: ${money}` : ''}`,
   callbackSummary: (o) => `Ein Kunde, dessen Bestellvorgang${o.money ? ` über ${o.money}` : ''} bei ${o.shop} nicht weiterkam, hat am ${o.when} auf der Seite um einen Rückruf gebeten.`,
   channel: { email: 'per E-Mail', webhook: 'über den Outreach-Webhook' },
@@ -159,6 +163,7 @@ const fr: Words = {
   request: (method, path, status) => (status === 0 ? `la requête ${method} ${path} n'a reçu aucune réponse (erreur réseau)` : `la requête ${method} ${path} a répondu HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint le contactera ${channels} à ${sendAt}, à la fin des heures calmes` : `Touchpoint le contacte maintenant ${channels}`),
   contactingAfterNudge: (channels, sendAt) => `Touchpoint a d'abord proposé de l'aide sur la page ouverte ; s'il ne l'utilise pas, Touchpoint le contactera ${channels} à ${sendAt}`,
+  nudgedOnly: "Touchpoint a proposé de l'aide sur la page ouverte (aucun autre moyen de le joindre : pas d'adresse e-mail, pas de webhook de contact)",
   callbackTitle: (shop, money) => `Rappel demandé chez ${shop}${money ? ` : ${money}` : ''}`,
   callbackSummary: (o) => `Un client dont la commande${o.money ? ` de ${o.money}` : ''} chez ${o.shop} a rencontré un problème a demandé sur la page, le ${o.when}, à être rappelé.`,
   channel: { email: 'par e-mail', webhook: 'via le webhook de contact' },
@@ -204,6 +209,7 @@ const es: Words = {
   request: (method, path, status) => (status === 0 ? `la petición ${method} ${path} no obtuvo respuesta (fallo de red)` : `la petición ${method} ${path} respondió HTTP ${status}`),
   contacting: (channels, sendAt) => (sendAt ? `Touchpoint le escribirá ${channels} a las ${sendAt}, al terminar las horas de silencio` : `Touchpoint le está escribiendo ahora ${channels}`),
   contactingAfterNudge: (channels, sendAt) => `Touchpoint ofreció ayuda primero en la página abierta; si no la usa, le escribirá ${channels} a las ${sendAt}`,
+  nudgedOnly: 'Touchpoint ofreció ayuda en la página abierta (no hay otra forma de contactarle: sin correo, sin webhook de contacto)',
   callbackTitle: (shop, money) => `Piden que les llamen en ${shop}${money ? `: ${money}` : ''}`,
   callbackSummary: (o) => `Un cliente cuya compra${o.money ? ` de ${o.money}` : ''} en ${o.shop} tuvo un problema pidió en la página, el ${o.when}, que le llamen.`,
   channel: { email: 'por correo', webhook: 'mediante el webhook de contacto' },
@@ -288,6 +294,7 @@ export function contactWords(c: CustomerContact, fmt: Formats): string {
   if (c.status === 'not_contacted') return w.notContacted[c.reason];
   const names = c.channels.map((ch) => w.channel[ch]);
   const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} ${w.and} ${names[names.length - 1]}` : (names[0] ?? '');
+  if (c.nudged && !c.channels.length) return w.nudgedOnly;
   if (c.nudged && c.sendAt !== undefined) return w.contactingAfterNudge(list, fmt.clock(c.sendAt));
   return w.contacting(list, c.sendAt === undefined ? undefined : fmt.clock(c.sendAt));
 }

@@ -17,7 +17,7 @@ import { quietDelay } from '../lib/quiet-hours.ts';
 import { rateDecision } from '../rules/error-rate.ts';
 import { isStillStuck, stuckIncident } from '../rules/checkout-stuck.ts';
 import { isTestRecipient, SKIP_REASON as TEST_TRAFFIC } from '../rules/test-traffic.ts';
-import { offerNudge } from './nudges.ts';
+import { mayNudge, offerNudge } from './nudges.ts';
 
 export async function processStuckTimer(ctx: AlertingContext, t: StuckTimerJob): Promise<void> {
   const state = await ctx.checkouts.get(t.project, t.checkout);
@@ -177,7 +177,8 @@ async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: 
   const channels: ('email' | 'webhook')[] = [];
   if (ctx.email && contact.email) channels.push('email');
   if (config.outreachWebhook) channels.push('webhook');
-  if (!channels.length) return skip('no_channel');
+  // The open page is a way to reach them too: without email or webhook, a nudge may still help.
+  if (!channels.length && !(await mayNudge(ctx, inc))) return skip('no_channel');
   if ((await store.completedAt(inc.project, customer)) >= inc.at) return skip('completed');
   if (!(await store.claimCooldown(inc.project, customer, inc.incident, config.cooldownMs))) return skip('cooldown');
   // Drawn among eligible customers only, so holdout and contacted groups are comparable.
@@ -190,6 +191,8 @@ async function decideOutreach(ctx: AlertingContext, inc: IncidentJob, customer: 
   // help is offered there first and the messages wait for the customer to take it.
   const resumeUrl = inc.checkout ? (await ctx.checkouts.get(inc.project, inc.checkout))?.resumeUrl : undefined;
   const wait = await offerNudge(ctx, inc, customer, { email: channels.includes('email'), ...(resumeUrl ? { resumeUrl } : {}) });
+  // The page closed (or another worker took the nudge) since mayNudge: nothing reached them.
+  if (!channels.length && wait === undefined) return skip('no_channel');
   const delay = Math.max(quietDelay(project.quietHours ?? config.quietHours, now), wait ?? 0);
   for (const channel of channels) {
     const d: DeliveryJob = {

@@ -297,3 +297,52 @@ describe('with alert grouping and an email digest on', () => {
     r.disconnect();
   });
 });
+
+describe('a customer the worker has no other way to reach', () => {
+  // No outreach webhook here, and the customer gave no email address: only their open page.
+  let bare: Harness;
+  let r: Redis;
+  beforeAll(async () => {
+    bare = await startHarness({ TOUCHPOINT_OUTREACH_WEBHOOK: '', TOUCHPOINT_ALERT_EMAIL: 'marketing@shop.example' }, [project]);
+    r = new Redis(bare.redis.url);
+  });
+  afterAll(async () => {
+    r?.disconnect();
+    await bare?.stop();
+  });
+
+  async function failWithoutEmail(c: string, open: boolean): Promise<{ session: string; incident: string }> {
+    const session = `s-${c}`;
+    const checkout = `co-${c}`;
+    if (open) await r.set(keys.open('shop', session), '1', 'PX', 30_000);
+    await bare.producer.send([
+      signal('shop', session, c, { type: 'identify', customer: c, consent: { outreach: true } }),
+      signal('shop', session, c, { type: 'checkout', step: 'start', id: checkout, value: 20, currency: 'AUD' }),
+      signal('shop', session, c, { type: 'http', method: 'POST', url: 'https://shop.example/api/pay', status: 500, duration: 800 }),
+    ]);
+    return { session, incident: joinId('checkout_error', checkout) };
+  }
+
+  it('is nudged in the open page instead of being skipped for want of a channel, and the marketers are told so', async () => {
+    const c = customer();
+    const { session, incident } = await failWithoutEmail(c, true);
+    const [spec] = await waitFor('the nudge', async () => {
+      const p = (await r.lrange(keys.pending('shop', session), 0, -1)).map((raw) => JSON.parse(raw) as NudgeSpec);
+      return p.length ? p : undefined;
+    });
+    // No email address: no basket email to offer.
+    expect(spec).toMatchObject({ kind: 'nudge', incident, actions: ['retry', 'support', 'call_back'] });
+    await waitFor('nudge:sent only', () => JSON.stringify(bare.log.of('shop').filter((e) => e.customer === c).map((e) => `${e.channel}:${e.status}`)) === '["nudge:sent"]');
+    const alert = await waitFor('the marketer alert', () => bare.hooks.on('/alerts').find((x) => x.body.customer === c));
+    expect(alert.body.customerContact).toMatchObject({ status: 'contacting', channels: [], nudged: true });
+    expect(webhookV1Errors(alert.body)).toEqual([]);
+    expect(String(alert.body.text)).toContain('no other way to reach them');
+  });
+
+  it('is still skipped as no_channel when their page is not open', async () => {
+    const c = customer();
+    await failWithoutEmail(c, false);
+    const entry = await waitFor('the skip', () => bare.log.of('shop').find((e) => e.customer === c));
+    expect(entry).toMatchObject({ channel: 'none', status: 'skipped', skipReason: 'no_channel' });
+  });
+});

@@ -32,6 +32,14 @@ export const DEFAULT_EMAIL_WAIT_MS = 60_000;
 /** What a call-back number may look like: digits with the usual separators, an optional leading `+`. */
 const PHONE = /^\+?[0-9][0-9 ().-]{4,30}$/;
 
+/** Whether the incident could be nudged now: the project nudges for its reason and its session's page is open. */
+export async function mayNudge(ctx: AlertingContext, inc: IncidentJob): Promise<boolean> {
+  const nudges = ctx.project(inc.project).prompts?.nudges;
+  if (!nudges || nudges.enabled === false || !inc.session) return false;
+  if (!(nudges.reasons ?? OUTREACH_REASONS).includes(inc.reason)) return false;
+  return (await ctx.nudges.get(inc.project, inc.incident)) !== undefined || ctx.nudges.isOpen(inc.project, inc.session);
+}
+
 /**
  * Offers the incident's nudge when the project nudges for this reason and the session's page is
  * open. Returns how long the customer messages should wait for an answer, or undefined when no

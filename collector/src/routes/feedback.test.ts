@@ -71,6 +71,8 @@ describe('survey answers through GET …/feedback', () => {
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ project: 'demo', survey: 'ces', bucket: 60, summary: { responses: 4, mean: 5 } });
     expect(r.body.summary).not.toHaveProperty('nps');
+    // Every kind answered (real traffic), most answered first: what the marketer view's picker offers.
+    expect(r.body.kinds).toEqual([{ survey: 'ces', responses: 4 }, { survey: 'nps', responses: 3 }]);
     expect(r.body.byStep).toEqual([{ step: 'payment', responses: 2, mean: 3.5 }, { step: 'shipping', responses: 1, mean: 6 }]);
     expect(r.body.byPage).toEqual([{ path: '/checkout/done', responses: 3, mean: 4.33 }, { path: '/help/faq', responses: 1, mean: 7 }]);
     expect(r.body.trend.reduce((n, p) => n + p.responses, 0)).toBe(4);
@@ -131,7 +133,7 @@ describe('survey answers through GET …/feedback', () => {
   it('answers an empty window with zeros and no kind', async () => {
     const r = await getJson<Feedback>(tp, `/api/v1/projects/demo/feedback?from=1000&to=2000`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ survey: null, summary: { responses: 0, mean: null }, trend: [], byStep: [], byPage: [], comments: [], nextBefore: null });
+    expect(r.body).toMatchObject({ survey: null, kinds: [], summary: { responses: 0, mean: null }, trend: [], byStep: [], byPage: [], comments: [], nextBefore: null });
   });
 
   it('refuses bad queries with a coded 4xx', async () => {

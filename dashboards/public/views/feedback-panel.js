@@ -53,17 +53,13 @@ export const fetchFeedback = (project, w, o) =>
   projectApi(project, 'feedback', { from: w.from, to: w.to, bucket: trendBucket(w), survey: o.survey, score: o.score, before: o.before, limit: o.limit ?? COMMENTS_PAGE });
 
 /**
- * The view's feedback, and how many answered each kind of survey (the answer carries its own
- * kind's only: the others are asked for with one comment each, to fill the survey picker).
+ * The view's feedback, and how many answered each kind of survey (for the survey picker).
  * @param {string} project @param {{ from: number, to: number }} w @param {{ survey: SurveyKind | null, score: number | null }} choice
  * @returns {Promise<FeedbackView>}
  */
 export async function loadFeedback(project, w, choice) {
   const feedback = await fetchFeedback(project, w, choice);
-  const shown = feedback.survey;
-  const others = shown ? KINDS.filter((k) => k !== shown) : [];
-  const counts = await Promise.all(others.map((k) => fetchFeedback(project, w, { survey: k, limit: 1 }).then((f) => f.summary.responses)));
-  const kinds = KINDS.map((kind) => ({ kind, responses: kind === shown ? feedback.summary.responses : (counts[others.indexOf(kind)] ?? 0) })).filter((k) => k.responses > 0);
+  const kinds = KINDS.map((kind) => ({ kind, responses: feedback.kinds.find((k) => k.survey === kind)?.responses ?? 0 })).filter((k) => k.responses > 0);
   return { feedback, kinds };
 }
 

@@ -73,6 +73,8 @@ export type NudgeTotals = Static<typeof NudgeTotals>;
 export const Feedback = Type.Object({
   ...echo,
   survey: Type.Union([Type.Enum(SURVEY_KINDS), Type.Null()]),
+  /** Every kind answered in the window and how often, most answered first: what a kind picker offers. */
+  kinds: Type.Array(Type.Object({ survey: Type.Enum(SURVEY_KINDS), responses: Type.Integer() })),
   bucket: Type.Integer(),
   summary: ScoreSummary,
   /** One point per bucket, oldest first, empty buckets left out. */

@@ -31,6 +31,7 @@ export interface FeedbackOptions {
 
 export interface FeedbackReport {
   survey: SurveyKind | null;
+  kinds: { survey: SurveyKind; responses: number }[];
   summary: ScoreSummary;
   trend: ({ t: number } & ScoreSummary)[];
   byStep: ({ step: string } & ScoreSummary)[];
@@ -69,10 +70,11 @@ function summaryOf(r: ScoreRow | undefined, survey: SurveyKind | null): ScoreSum
 export async function queryFeedback(storage: Storage, w: RawWindow, o: FeedbackOptions): Promise<FeedbackReport> {
   const db = quoteIdent(storage.database);
   const params = windowParams(w);
-  const survey = o.survey ?? (await busiestSurvey(storage, db, w));
+  const kinds = await answeredKinds(storage, db, w);
+  const survey = o.survey ?? kinds[0]?.survey ?? null;
   const nudges = queryNudges(storage, db, w, o.readDelayMs);
   if (survey === null) {
-    return { survey, summary: summaryOf(undefined, null), trend: [], byStep: [], byPage: [], comments: [], nextBefore: null, nudges: await nudges };
+    return { survey, kinds, summary: summaryOf(undefined, null), trend: [], byStep: [], byPage: [], comments: [], nextBefore: null, nudges: await nudges };
   }
   const where = `${RAW_WINDOW} AND survey = {survey:String}`;
   const p = { ...params, survey, bucketMs: o.bucket * 1000, groups: GROUPS_SHOWN };
@@ -88,6 +90,7 @@ export async function queryFeedback(storage: Storage, w: RawWindow, o: FeedbackO
   ]);
   return {
     survey,
+    kinds,
     summary: summaryOf(total[0], survey),
     trend: trend.map((r) => ({ t: int(r.t), ...summaryOf(r, survey) })),
     byStep: byStep.map((r) => ({ step: r.step, ...summaryOf(r, survey) })),
@@ -97,10 +100,10 @@ export async function queryFeedback(storage: Storage, w: RawWindow, o: FeedbackO
   };
 }
 
-async function busiestSurvey(storage: Storage, db: string, w: RawWindow): Promise<SurveyKind | null> {
-  const top = await rows<{ survey: string }>(storage, `SELECT survey, count() AS n FROM ${db}.feedback WHERE ${RAW_WINDOW} GROUP BY survey ORDER BY n DESC, survey LIMIT 1`, windowParams(w));
-  const kind = top[0]?.survey;
-  return (SURVEY_KINDS as readonly string[]).includes(kind ?? '') ? (kind as SurveyKind) : null;
+/** The kinds answered in the window, most answered first (the default kind is the first). */
+async function answeredKinds(storage: Storage, db: string, w: RawWindow): Promise<FeedbackReport['kinds']> {
+  const found = await rows<{ survey: string; n: Num }>(storage, `SELECT survey, count() AS n FROM ${db}.feedback WHERE ${RAW_WINDOW} GROUP BY survey ORDER BY n DESC, survey`, windowParams(w));
+  return found.filter((r) => (SURVEY_KINDS as readonly string[]).includes(r.survey)).map((r) => ({ survey: r.survey as SurveyKind, responses: int(r.n) }));
 }
 
 interface CommentRow {

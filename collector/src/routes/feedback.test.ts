@@ -238,6 +238,19 @@ describe('nudges go to the worker, not to ClickHouse', () => {
   });
 });
 
+describe('an answer joins its checkout\'s incident', () => {
+  it('a survey after a failed attempt in the same checkout carries that incident', async () => {
+    // co-f2's answer came without an incident; the worker had logged one for that checkout (not contacted).
+    await createOutreachLog(tp.storage).record({
+      project: 'demo', incident: 'checkout_error/co-f2', customer: 'cust-f2', reason: 'checkout_error', channel: 'none', status: 'skipped', skipReason: 'no_consent', at: Date.now() - 10_000, checkout: 'co-f2',
+    });
+    const quick = await waitFor(async () => (await feedback('&survey=ces')).body.comments.find((c) => c.checkout === 'co-f2' && c.incident));
+    expect(quick).toMatchObject({ comment: 'Quick', incident: 'checkout_error/co-f2' });
+    // The answer that named its own incident keeps it.
+    expect((await feedback('&survey=ces')).body.comments.find((c) => c.checkout === 'co-f1')?.incident).toBe('checkout_error/co-f1');
+  });
+});
+
 describe('nudge totals from the outreach log', () => {
   it('counts nudges published, shown, acted on and dismissed, beside email and the holdout, and who came back', async () => {
     const log = createOutreachLog(tp.storage);

@@ -141,12 +141,14 @@ async function queryComments(storage: Storage, db: string, w: RawWindow, survey:
       nextBefore = boundary + 1;
     } else nextBefore = int(page[page.length - 1]!.at);
   }
-  const vitals = await nearestVitals(storage, db, w, page);
+  const [vitals, incidents] = await Promise.all([nearestVitals(storage, db, w, page), checkoutIncidents(storage, db, w, page)]);
   const comments = page.map((r): FeedbackComment => {
     const c: FeedbackComment = { at: int(r.at), score: int(r.score), comment: r.comment, trigger: r.trigger, path: r.path, device: r.device };
     if (r.step) c.step = r.step;
     if (r.checkout_id) c.checkout = r.checkout_id;
-    if (r.incident) c.incident = r.incident;
+    // The answer's own incident (a survey after a nudge), else the one its checkout had.
+    const incident = r.incident || incidents.get(r.checkout_id);
+    if (incident) c.incident = incident;
     return Object.assign(c, vitals(r.session, int(r.at)));
   });
   return { comments, nextBefore };
@@ -156,6 +158,21 @@ async function queryComments(storage: Storage, db: string, w: RawWindow, survey:
  * The LCP, INP and CLS of each answer's session nearest in time to the answer (read from the
  * raw vitals, which carry the session; the page-load rollup keys loads by a hash of it).
  */
+/**
+ * The incidents the outreach log holds for the page's checkouts: an answer after a failed attempt
+ * in the same checkout joins that incident (the latest, when there were several).
+ */
+async function checkoutIncidents(storage: Storage, db: string, w: RawWindow, page: CommentRow[]): Promise<Map<string, string>> {
+  const checkouts = [...new Set(page.filter((r) => !r.incident && r.checkout_id).map((r) => r.checkout_id))];
+  if (!checkouts.length) return new Map();
+  const found = await rows<{ checkout_id: string; incident: string }>(storage, `SELECT checkout_id, argMax(incident, at) AS incident
+    FROM ${db}.outreach_log
+    WHERE project = {project:String} AND checkout_id IN {checkouts:Array(String)}
+      AND at >= fromUnixTimestamp64Milli({from:Int64}) - INTERVAL 1 DAY AND at < fromUnixTimestamp64Milli({to:Int64})
+    GROUP BY checkout_id`, { project: w.project, from: w.from, to: w.to, checkouts });
+  return new Map(found.map((r) => [r.checkout_id, r.incident]));
+}
+
 async function nearestVitals(storage: Storage, db: string, w: RawWindow, page: CommentRow[]) {
   const sessions = [...new Set(page.map((r) => r.session))];
   const bySession = new Map<string, { name: string; at: number; value: number }[]>();

@@ -96,11 +96,8 @@ export type Prompt = NudgePrompt | SurveyPrompt;
  * channel renders it (`renderPrompt` of `@touchpoint/protocol/copy`, the project's templates) in
  * the page's language, which the agent gives as `lang` when it opens the channel.
  */
-export interface NudgeSpec {
-  kind: 'nudge';
-  id: string;
-  incident: string;
-  reason: OutreachReason;
+/** The prompt's own fields; the words (title, labels…) are what rendering adds. */
+export interface NudgeSpec extends Pick<NudgePrompt, 'kind' | 'id' | 'incident' | 'reason'> {
   /** In the order to show them. */
   actions: NudgeAction[];
   /** For `support`: the project's nudges.supportUrl or supportUrl. */
@@ -108,13 +105,7 @@ export interface NudgeSpec {
   /** For the copy: the checkout's value, e.g. "149.95 AUD". */
   amount?: string;
 }
-export interface SurveySpec {
-  kind: 'survey';
-  id: string;
-  survey: SurveyKind;
-  trigger: SurveyTrigger;
-  incident?: string;
-  checkout?: string;
+export interface SurveySpec extends Pick<SurveyPrompt, 'kind' | 'id' | 'survey' | 'trigger' | 'incident' | 'checkout'> {
   /** Offer the comment box. */
   comment: boolean;
 }

@@ -25,6 +25,8 @@ export interface Acceptance {
   events: readonly BeaconEvent[];
   /** What marked the beacon as test traffic (synthetic.ts), if anything. */
   synthetic?: string;
+  /** The page's route as stored (empty when nothing was): what survey page rules match. */
+  path: string;
 }
 
 const PERSONAL: Record<PersonalIdReason, string> = {
@@ -76,7 +78,7 @@ export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'sig
       if (reason === undefined) valid.push(event as BeaconEvent);
       else rejected.push({ index: i, reason });
     }
-    if (valid.length === 0) return { accepted: 0, rejected, dropped, events: valid };
+    if (valid.length === 0) return { accepted: 0, rejected, dropped, events: valid, path: '' };
 
     const synthetic = syntheticTag(req.headers[LOAD_TEST_HEADER], beacon, valid, project);
     const record = buildRecord(beacon, valid, {
@@ -93,7 +95,7 @@ export function beaconAcceptor(deps: Pick<RouteDeps, 'projects' | 'spool' | 'sig
     metrics.events.inc(valid.length);
     metrics.countAccepted(project.id, valid.length);
     if (rejected.length > 0) metrics.eventsRejected.inc(rejected.length);
-    return { accepted: valid.length, rejected, dropped, events: valid, ...(synthetic ? { synthetic } : {}) };
+    return { accepted: valid.length, rejected, dropped, events: valid, path: record.path, ...(synthetic ? { synthetic } : {}) };
   };
 }
 

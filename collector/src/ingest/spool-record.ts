@@ -29,6 +29,8 @@ export interface SpoolRecord {
   signals: string[];
   /** A signal outreach answers at once (a checkout error, a request on a checkout page). */
   urgent: boolean;
+  /** The page's route as stored (normalizeRoute), for decisions made after the write. */
+  path: string;
 }
 
 // Shared by every beacon without events of a family (most of them); frozen, so a push would throw.
@@ -176,7 +178,7 @@ export function buildRecord(beacon: Beacon, events: BeaconEvent[], ctx: BeaconCo
     test_traffic: ctx.synthetic ?? '',
     feedback,
   }));
-  return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals, urgent };
+  return { row: row.includes('\\ud') ? replaceLoneSurrogates(row) : row, signals, urgent, path };
 }
 
 /**

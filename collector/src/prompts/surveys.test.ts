@@ -7,7 +7,7 @@ import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-r
 import { tempDir, waitFor } from '@touchpoint/node/testing';
 import type { BeaconEvent } from '@touchpoint/protocol';
 import { loadCopy, renderPrompt } from '@touchpoint/protocol/copy';
-import { compileRoutes } from '@touchpoint/protocol/privacy';
+import { compileRoutes, normalizeRoute } from '@touchpoint/protocol/privacy';
 import { promptKeys, publishPrompt, type ProjectPrompts, type SurveySpec } from '@touchpoint/protocol/prompts';
 import { createMetrics } from '../metrics.ts';
 import type { Project } from '../projects.ts';
@@ -18,38 +18,38 @@ const project = (survey: ProjectPrompts['survey']): Project => ({ id: 'shop', ke
 const at = Date.now();
 const complete: BeaconEvent = { type: 'checkout', at, step: 'complete', id: 'co-9' };
 const nudge = (outcome: 'shown' | 'dismissed' | 'retry' | 'email_basket'): BeaconEvent => ({ type: 'nudge', at, prompt: 'p1', incident: 'inc-1', outcome });
-const page = { page: 'https://shop.example/products/kettle' };
+const page = normalizeRoute('https://shop.example/products/kettle');
 
 describe('surveyOccasion', () => {
   it('asks after a completed checkout by default, naming the checkout', () => {
-    expect(surveyOccasion(project({ kind: 'ces' }), page, [complete], {})).toEqual({ trigger: 'complete', checkout: 'co-9' });
-    expect(surveyOccasion(project({ kind: 'ces' }), page, [{ ...complete, step: 'start' } as BeaconEvent], {})).toBeUndefined();
+    expect(surveyOccasion(project({ kind: 'ces' }), page, [complete])).toEqual({ trigger: 'complete', checkout: 'co-9' });
+    expect(surveyOccasion(project({ kind: 'ces' }), page, [{ ...complete, step: 'start' } as BeaconEvent])).toBeUndefined();
   });
 
   it('asks after a nudge only when acted on and `after` includes nudge', () => {
     const p = project({ kind: 'csat', after: ['nudge'] });
-    expect(surveyOccasion(p, page, [nudge('retry')], {})).toEqual({ trigger: 'nudge', incident: 'inc-1' });
-    expect(surveyOccasion(p, page, [nudge('email_basket')], {})).toEqual({ trigger: 'nudge', incident: 'inc-1' });
-    expect(surveyOccasion(p, page, [nudge('shown')], {})).toBeUndefined();
-    expect(surveyOccasion(p, page, [nudge('dismissed')], {})).toBeUndefined();
+    expect(surveyOccasion(p, page, [nudge('retry')])).toEqual({ trigger: 'nudge', incident: 'inc-1' });
+    expect(surveyOccasion(p, page, [nudge('email_basket')])).toEqual({ trigger: 'nudge', incident: 'inc-1' });
+    expect(surveyOccasion(p, page, [nudge('shown')])).toBeUndefined();
+    expect(surveyOccasion(p, page, [nudge('dismissed')])).toBeUndefined();
     // Not after a completed checkout: `after` leaves it out.
-    expect(surveyOccasion(p, page, [complete], {})).toBeUndefined();
-    expect(surveyOccasion(project({ kind: 'csat' }), page, [nudge('retry')], {})).toBeUndefined();
+    expect(surveyOccasion(p, page, [complete])).toBeUndefined();
+    expect(surveyOccasion(project({ kind: 'csat' }), page, [nudge('retry')])).toBeUndefined();
   });
 
   it('asks on a page of the rule, matched on the normalized route', () => {
     const p = project({ kind: 'nps', after: [], pages: ['/help/*', '/order/:id/thanks'] });
     const pages = compileRoutes(p.prompts!.survey!.pages!);
-    expect(surveyOccasion(p, { page: 'https://shop.example/help/returns?utm=x' }, [], { pages })).toEqual({ trigger: 'page' });
-    expect(surveyOccasion(p, { page: 'https://shop.example/order/ORD-2024-000123/thanks' }, [], { pages })).toEqual({ trigger: 'page' });
-    expect(surveyOccasion(p, { page: 'https://shop.example/help' }, [], { pages })).toBeUndefined();
-    expect(surveyOccasion(p, page, [complete], { pages })).toBeUndefined();
+    expect(surveyOccasion(p, normalizeRoute('https://shop.example/help/returns?utm=x'), [], pages)).toEqual({ trigger: 'page' });
+    expect(surveyOccasion(p, normalizeRoute('https://shop.example/order/ORD-2024-000123/thanks'), [], pages)).toEqual({ trigger: 'page' });
+    expect(surveyOccasion(p, normalizeRoute('https://shop.example/help'), [], pages)).toBeUndefined();
+    expect(surveyOccasion(p, page, [complete], pages)).toBeUndefined();
   });
 
   it('asks nothing without a survey, and the first occasion wins', () => {
-    expect(surveyOccasion(project(undefined), page, [complete], {})).toBeUndefined();
+    expect(surveyOccasion(project(undefined), page, [complete])).toBeUndefined();
     const p = project({ kind: 'ces', after: ['complete', 'nudge'], pages: ['/products/*'] });
-    expect(surveyOccasion(p, page, [nudge('retry'), complete], { pages: compileRoutes(['/products/*']) })).toMatchObject({ trigger: 'complete' });
+    expect(surveyOccasion(p, page, [nudge('retry'), complete], compileRoutes(['/products/*']))).toMatchObject({ trigger: 'complete' });
   });
 });
 

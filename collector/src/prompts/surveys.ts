@@ -5,8 +5,8 @@
  * once per session ever. Test traffic is never asked.
  */
 import { randomUUID } from 'node:crypto';
-import type { Beacon, BeaconEvent } from '@touchpoint/protocol';
-import { normalizeRoute, type CompiledRoutes } from '@touchpoint/protocol/privacy';
+import type { BeaconEvent } from '@touchpoint/protocol';
+import type { CompiledRoutes } from '@touchpoint/protocol/privacy';
 import { inSurveyShare, NUDGE_ACTED, type SurveySpec, type SurveyTrigger } from '@touchpoint/protocol/prompts';
 import type { Project } from '../projects.ts';
 import type { PromptHub } from './prompt-hub.ts';
@@ -26,12 +26,7 @@ export interface SurveyOccasion {
  * Whether this beacon's events give its session an occasion to be asked, by the project's
  * survey rules; the first occasion wins (complete, then nudge, then page). Pure: no share, no claim.
  */
-export function surveyOccasion(
-  project: Project,
-  beacon: Pick<Beacon, 'page'>,
-  events: readonly BeaconEvent[],
-  routes: { routes?: CompiledRoutes | undefined; pages?: CompiledRoutes | undefined },
-): SurveyOccasion | undefined {
+export function surveyOccasion(project: Project, path: string, events: readonly BeaconEvent[], pages?: CompiledRoutes): SurveyOccasion | undefined {
   const survey = project.prompts?.survey;
   if (!survey) return undefined;
   const after = survey.after ?? ['complete'];
@@ -41,10 +36,8 @@ export function surveyOccasion(
   if (after.includes('nudge')) {
     for (const e of events) if (e.type === 'nudge' && NUDGE_ACTED.includes(e.outcome)) return { trigger: 'nudge', incident: e.incident };
   }
-  if (routes.pages) {
-    const route = normalizeRoute(beacon.page, routes.routes);
-    if (routes.pages.match(route.split('/').filter(Boolean))) return { trigger: 'page' };
-  }
+  // `path` is the page's route as the beacon was stored (normalizeRoute with the project's routes).
+  if (pages?.match(path.split('/').filter(Boolean))) return { trigger: 'page' };
   return undefined;
 }
 

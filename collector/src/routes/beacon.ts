@@ -96,7 +96,7 @@ export default async function beaconRoutes(app: FastifyInstance, deps: RouteDeps
   /** Whether this beacon gave its session its survey (prompts/surveys.ts); Redis trouble costs the survey, never the beacon. */
   async function surveyDecided(project: Project, beacon: Beacon, acceptance: Acceptance): Promise<boolean> {
     if (!project.prompts?.survey || acceptance.synthetic) return false;
-    const occasion = surveyOccasion(project, beacon, acceptance.events, { routes: projects.routesOf(project), pages: projects.surveyPagesOf(project) });
+    const occasion = surveyOccasion(project, acceptance.path, acceptance.events, projects.surveyPagesOf(project));
     if (!occasion) return false;
     try {
       const asked = await askSurvey(prompts, project, beacon.session, occasion);

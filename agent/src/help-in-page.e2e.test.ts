@@ -6,28 +6,22 @@
  * CES question once, and the answer reaches the query API and the marketer view, scrubbed. No
  * nudge without consent, none for a checkout that completed, none twice.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Feedback } from '@touchpoint/protocol/api/feedback';
 import type { OutreachList } from '@touchpoint/protocol/outreach';
 import { mimePart } from '@touchpoint/alerting/testing/mime';
 import { startSmtpSink, type SmtpSink } from '@touchpoint/alerting/testing/smtp-sink';
-import { loadConfig } from '@touchpoint/node/config';
-import { startTouchpoint, type Touchpoint } from '@touchpoint/node';
-import { waitFor } from '@touchpoint/node/testing';
+import type { Touchpoint } from '@touchpoint/node';
+import { ADMIN_TOKEN, startTestTouchpoint, waitFor, writeProjectsFile } from '@touchpoint/node/testing';
 import { buildAgent } from '../build.ts';
 import { startDemoShop, type DemoShop } from '../demo-shop/serve.ts';
 import { agentLoaded, launchChromium } from '../testing/rescue-drill.ts';
 
-const TOKEN = 'test-admin-token';
 /** How long the ordinary email waits for an action on the nudge (the projects file's emailWaitMs). */
 const EMAIL_WAIT_MS = 3000;
 const STUCK_AFTER_MS = 2500;
 
-let dir: string;
 let tp: Touchpoint;
 let shop: DemoShop;
 let browser: Browser;
@@ -36,42 +30,29 @@ const since = Date.now() - 60_000;
 
 beforeAll(async () => {
   await buildAgent();
-  dir = mkdtempSync(join(tmpdir(), 'tp-help-in-page-'));
-  const projects = join(dir, 'projects.json');
-  writeFileSync(
-    projects,
-    JSON.stringify({
-      projects: [
-        {
-          id: 'demo',
-          key: 'demo',
-          origins: ['*'],
-          name: 'Kettle & Co.',
-          supportUrl: 'https://kettle.example/help',
-          prompts: {
-            nudges: { emailWaitMs: EMAIL_WAIT_MS, callBack: true },
-            survey: { kind: 'ces', after: ['complete'] },
-          },
-        },
-      ],
-    }),
-  );
+  const projects = writeProjectsFile([
+    {
+      id: 'demo',
+      key: 'demo',
+      origins: ['*'],
+      name: 'Kettle & Co.',
+      supportUrl: 'https://kettle.example/help',
+      prompts: {
+        nudges: { emailWaitMs: EMAIL_WAIT_MS, callBack: true },
+        survey: { kind: 'ces', after: ['complete'] },
+      },
+    },
+  ]);
   smtp = await startSmtpSink();
-  tp = await startTouchpoint(
-    loadConfig({
-      PORT: '0',
-      DATA_DIR: dir,
-      TOUCHPOINT_PROJECTS: projects,
-      TOUCHPOINT_ADMIN_TOKEN: TOKEN,
-      LOG_LEVEL: 'warn',
-      TOUCHPOINT_ROLES: 'collector,worker',
-      TOUCHPOINT_SMTP_URL: smtp.url,
-      TOUCHPOINT_OUTREACH_FROM: 'Kettle & Co. <help@kettle.example>',
-      TOUCHPOINT_STUCK_AFTER: `${STUCK_AFTER_MS}ms`,
-      // Each alert of this file is read on its own.
-      TOUCHPOINT_ALERT_GROUPING: 'off',
-    }),
-  );
+  tp = await startTestTouchpoint({
+    TOUCHPOINT_PROJECTS: projects,
+    TOUCHPOINT_ROLES: 'collector,worker',
+    TOUCHPOINT_SMTP_URL: smtp.url,
+    TOUCHPOINT_OUTREACH_FROM: 'Kettle & Co. <help@kettle.example>',
+    TOUCHPOINT_STUCK_AFTER: `${STUCK_AFTER_MS}ms`,
+    // Each alert of this file is read on its own.
+    TOUCHPOINT_ALERT_GROUPING: 'off',
+  });
   shop = await startDemoShop({ collectorUrl: tp.url });
   browser = await launchChromium();
 }, 120_000);
@@ -81,11 +62,10 @@ afterAll(async () => {
   await shop?.close();
   await tp?.close();
   await smtp?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function api<T>(path: string): Promise<T> {
-  const r = await fetch(`${tp.url}/api/v1/projects/demo/${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const r = await fetch(`${tp.url}/api/v1/projects/demo/${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   expect(r.status, path).toBe(200);
   return (await r.json()) as T;
 }
@@ -239,7 +219,7 @@ describe('help in the page (issue 14), demo shop in Chromium', { timeout: 120_00
       // The marketer view shows the answer, scrubbed.
       const view = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await view.goto(`${tp.url}/dashboards/#marketer?project=demo&range=1h`);
-      await view.fill('input[name=token]', TOKEN);
+      await view.fill('input[name=token]', ADMIN_TOKEN);
       await view.click('button[type=submit]');
       await view.waitForSelector('[data-testid=feedback][data-survey=ces]');
       await view.getByText('Easy enough, mail me at', { exact: false }).first().waitFor({ timeout: 15_000 });

@@ -10,18 +10,14 @@
  * started one yet, a chosen `lang` (or none) and a help page for the survey's page rule.
  */
 import { get as httpGet, createServer, type ClientRequest, type Server } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCopy, renderPrompt } from '@touchpoint/protocol/copy';
 import { promptKeys, publishPrompt, type NudgePrompt, type NudgeSpec, type SurveyPrompt } from '@touchpoint/protocol/prompts';
-import { loadConfig } from '@touchpoint/node/config';
-import { startTouchpoint, type Touchpoint } from '@touchpoint/node';
-import { waitFor } from '@touchpoint/node/testing';
+import type { Touchpoint } from '@touchpoint/node';
+import { startTestTouchpoint, waitFor, writeProjectsFile } from '@touchpoint/node/testing';
 import type { checkout, identify, track } from './index.ts';
 import { buildAgent } from '../build.ts';
 import { agentLoaded, launchChromium } from '../testing/rescue-drill.ts';
@@ -32,7 +28,6 @@ const keys = promptKeys(PREFIX);
 const SHOP_NAME = 'Kettle & Co.';
 const SUPPORT_URL = 'https://kettle.example/help';
 
-let dir: string;
 let tp: Touchpoint;
 let redis: Redis;
 let browser: Browser;
@@ -45,25 +40,18 @@ const html = (lang: string) => `<!doctype html><html lang="${lang}"><head><meta 
 
 beforeAll(async () => {
   await buildAgent();
-  dir = mkdtempSync(join(tmpdir(), 'tp-prompt-delivery-'));
-  const projects = join(dir, 'projects.json');
-  writeFileSync(
-    projects,
-    JSON.stringify({
-      projects: [
-        {
-          id: 'demo',
-          key: 'demo',
-          origins: ['*'],
-          name: SHOP_NAME,
-          supportUrl: SUPPORT_URL,
-          // Asked on help pages only: no checkout of this file completes, and no other page matches.
-          prompts: { nudges: {}, survey: { kind: 'nps', after: [], pages: ['/help/*'] } },
-        },
-      ],
-    }),
-  );
-  tp = await startTouchpoint(loadConfig({ PORT: '0', DATA_DIR: dir, TOUCHPOINT_PROJECTS: projects, LOG_LEVEL: 'warn', TOUCHPOINT_ROLES: 'collector' }));
+  const projects = writeProjectsFile([
+    {
+      id: 'demo',
+      key: 'demo',
+      origins: ['*'],
+      name: SHOP_NAME,
+      supportUrl: SUPPORT_URL,
+      // Asked on help pages only: no checkout of this file completes, and no other page matches.
+      prompts: { nudges: {}, survey: { kind: 'nps', after: [], pages: ['/help/*'] } },
+    },
+  ]);
+  tp = await startTestTouchpoint({ TOUCHPOINT_PROJECTS: projects });
   redis = new Redis(tp.redisUrl, { maxRetriesPerRequest: 1 });
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://shop');
@@ -81,7 +69,6 @@ afterAll(async () => {
   if (pages) await new Promise((resolve) => pages.server.close(resolve));
   redis?.disconnect();
   await tp?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 type BeaconEvent = { type: string; [k: string]: unknown };

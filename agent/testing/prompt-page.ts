@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { FeedbackEvent, NudgeEvent } from '@touchpoint/protocol';
-import type { Prompt } from '@touchpoint/protocol/prompts';
+import type { NudgePrompt, Prompt, SurveyPrompt } from '@touchpoint/protocol/prompts';
 import { agentPromptFile } from '../assets.ts';
 
 /** Not a real host: Chromium's requests to it are answered here. */
@@ -26,14 +26,14 @@ ${'<p>Blue kettle · AUD 149.95. Delivery in two to four working days; free retu
 <button id="pay">Pay AUD 149.95</button></main></body></html>`;
 
 /** A nudge and a survey with every part filled in, as the bench shows them. */
-export const SAMPLE_NUDGE: Prompt = {
+export const SAMPLE_NUDGE: NudgePrompt = {
   kind: 'nudge',
   id: 'sample-nudge',
   incident: 'sample-incident',
   reason: 'checkout_error',
   lang: 'en',
   title: 'Your payment did not go through',
-  body: 'You can try again, or we can send you a link to your basket.',
+  body: 'You can try again, or we can help.',
   actions: [
     { action: 'retry', label: 'Try again' },
     { action: 'support', label: 'Chat with us', href: 'https://shop.test/help' },
@@ -45,7 +45,7 @@ export const SAMPLE_NUDGE: Prompt = {
   done: 'Thank you, we are on it.',
   close: 'Close',
 };
-export const SAMPLE_SURVEY: Prompt = {
+export const SAMPLE_SURVEY: SurveyPrompt = {
   kind: 'survey',
   id: 'sample-survey',
   survey: 'nps',

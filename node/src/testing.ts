@@ -2,7 +2,7 @@
  * Test support for every workspace (`@touchpoint/node/testing`): a real Touchpoint (chDB +
  * private redis-server) in a temp dir, beacon builders and HTTP helpers.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +17,13 @@ export const ADMIN_TOKEN = 'test-admin-token';
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `tp-${prefix}-`));
+}
+
+/** A projects file (TOUCHPOINT_PROJECTS) listing `projects`, in `dir` (default: a new temp dir); returns its path. */
+export function writeProjectsFile(projects: Record<string, unknown>[], dir = tempDir('projects')): string {
+  const file = join(dir, 'projects.json');
+  writeFileSync(file, JSON.stringify({ projects }));
+  return file;
 }
 
 export async function startTestTouchpoint(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<Touchpoint> {

@@ -7,28 +7,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NudgePrompt, SurveyPrompt } from '@touchpoint/protocol/prompts';
 import { buildAgent } from '../../build.ts';
-import { openPromptPage, type PromptPage } from '../../testing/prompt-page.ts';
+import { openPromptPage, SAMPLE_NUDGE, type PromptPage } from '../../testing/prompt-page.ts';
 import { launchChromium } from '../../testing/rescue-drill.ts';
 
-const nudge = (id: string, incident: string): NudgePrompt => ({
-  kind: 'nudge',
-  id,
-  incident,
-  reason: 'checkout_error',
-  lang: 'en',
-  title: 'Your payment did not go through',
-  body: 'You can try again, or we can help.',
-  actions: [
-    { action: 'retry', label: 'Try again' },
-    { action: 'support', label: 'Chat with us', href: 'https://shop.test/help' },
-    { action: 'email_basket', label: 'Email me my basket' },
-    { action: 'call_back', label: 'Call me back' },
-  ],
-  phoneLabel: 'Your phone number',
-  sendLabel: 'Send',
-  done: 'Thank you, we are on it.',
-  close: 'Close',
-});
+const nudge = (id: string, incident: string): NudgePrompt => ({ ...SAMPLE_NUDGE, id, incident });
 
 const survey: SurveyPrompt = {
   kind: 'survey',

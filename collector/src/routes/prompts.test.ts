@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis, type PrivateRedis } from '@touchpoint/node/private-redis';
-import { beacon, postBeacon, startTestTouchpoint, tempDir, waitFor } from '@touchpoint/node/testing';
+import { beacon, postBeacon, startTestTouchpoint, tempDir, waitFor, writeProjectsFile } from '@touchpoint/node/testing';
 import type { Touchpoint } from '@touchpoint/node';
 import type { BeaconEvent } from '@touchpoint/protocol';
 import { promptKeys, publishPrompt, type NudgeSpec, type SurveyPrompt } from '@touchpoint/protocol/prompts';
@@ -41,25 +41,22 @@ beforeAll(async () => {
   shopOrigin = `http://localhost:${(shopPages.address() as { port: number }).port}`;
   const dir = tempDir('prompts');
   mkdirSync(join(dir, 'copy'));
-  const projectsFile = join(dir, 'projects.json');
-  writeFileSync(
-    projectsFile,
-    JSON.stringify({
-      projects: [
-        {
-          id: 'shop',
-          name: 'Kettle Shop',
-          key: 'shop-key',
-          origins: [ORIGIN, shopOrigin],
-          supportUrl: 'https://shop.example/help',
-          routes: ['/help/:topic'],
-          templates: 'copy',
-          prompts: { nudges: { callBack: true }, survey: { kind: 'ces', pages: ['/help/*'] } },
-        },
-        { id: 'quiet', key: 'quiet-key', origins: ['*'], prompts: { survey: { kind: 'nps', share: 0, pages: ['/help/*'] } } },
-        { id: 'plain', key: 'plain-key', origins: ['*'] },
-      ],
-    }),
+  const projectsFile = writeProjectsFile(
+    [
+      {
+        id: 'shop',
+        name: 'Kettle Shop',
+        key: 'shop-key',
+        origins: [ORIGIN, shopOrigin],
+        supportUrl: 'https://shop.example/help',
+        routes: ['/help/:topic'],
+        templates: 'copy',
+        prompts: { nudges: { callBack: true }, survey: { kind: 'ces', pages: ['/help/*'] } },
+      },
+      { id: 'quiet', key: 'quiet-key', origins: ['*'], prompts: { survey: { kind: 'nps', share: 0, pages: ['/help/*'] } } },
+      { id: 'plain', key: 'plain-key', origins: ['*'] },
+    ],
+    dir,
   );
   redisServer = await startPrivateRedis({ dir: join(dir, 'redis') });
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Touchpoint } from '@touchpoint/node';
-import { getJson, startTestTouchpoint, tempDir } from '@touchpoint/node/testing';
+import { getJson, startTestTouchpoint, writeProjectsFile } from '@touchpoint/node/testing';
 import type { EmailPreview, TemplateList } from '@touchpoint/protocol/api/templates';
 import { COPY_LANGUAGES, COPY_TEMPLATES } from '@touchpoint/protocol/copy';
 import type { NudgePrompt, SurveyPrompt } from '@touchpoint/protocol/prompts';
@@ -11,9 +10,7 @@ let tp: Touchpoint;
 const SHOP = 'Fiets <script>alert(1)</script> & Zo';
 
 beforeAll(async () => {
-  const dir = tempDir('templates-route');
-  const projects = join(dir, 'projects.json');
-  writeFileSync(projects, JSON.stringify({ projects: [{ id: 'shop', key: 'shop-key', origins: ['https://fiets.example'], name: SHOP, supportUrl: 'https://fiets.example/klantenservice' }] }));
+  const projects = writeProjectsFile([{ id: 'shop', key: 'shop-key', origins: ['https://fiets.example'], name: SHOP, supportUrl: 'https://fiets.example/klantenservice' }]);
   tp = await startTestTouchpoint({ TOUCHPOINT_PROJECTS: projects });
 });
 afterAll(async () => tp?.close());

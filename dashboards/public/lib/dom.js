@@ -85,3 +85,25 @@ export function card(id, label, text, o = {}) {
     o.sub ? h('div.s', null, o.sub) : null,
   );
 }
+
+/**
+ * Wires a paged list's "show more" button: a click runs `next` (which fetches the next page and
+ * appends it; it does nothing on the last page), the button is disabled meanwhile, a failure is
+ * told in `count`, and `say` rewrites the count after each page and once now.
+ * @param {HTMLButtonElement} more @param {HTMLElement} count @param {() => Promise<void>} next @param {() => void} say
+ */
+export function pagedMore(more, count, next, say) {
+  more.addEventListener('click', async () => {
+    more.disabled = true;
+    try {
+      await next();
+    } catch (err) {
+      count.textContent = `Could not load more: ${/** @type {Error} */ (err).message}`;
+      return;
+    } finally {
+      more.disabled = false;
+    }
+    say();
+  });
+  say();
+}

@@ -8,7 +8,7 @@
  * shown as text.
  */
 import { projectApi } from '../lib/api.js';
-import { card, h, table } from '../lib/dom.js';
+import { card, h, pagedMore, table } from '../lib/dom.js';
 import { ENOUGH, fmtInt, fmtMetric, fmtTime, rating } from '../lib/format.js';
 import { hrefFor, navigate } from '../lib/state.js';
 import { SURVEYS, triggerWords } from '../lib/words.js';
@@ -203,28 +203,18 @@ export function feedbackPanel(project, w, zone, choice, v) {
     count.textContent = cursor === null ? `${commentCount(shown)}${filtered}, newest first: all of them in this range` : `${fmtInt(shown)} newest comments${filtered}; older ones below`;
     more.hidden = cursor === null;
   };
-  more.addEventListener('click', async () => {
+  pagedMore(more, count, async () => {
     if (cursor === null) return;
-    more.disabled = true;
-    try {
-      const next = await fetchFeedback(project, w, { survey: kind, score: choice.score, before: cursor });
-      const rows = commentTable(kind, zone, next.comments).querySelectorAll('tbody tr');
-      list.querySelector('tbody')?.append(...rows);
-      shown += next.comments.length;
-      cursor = next.nextBefore;
-      // The keyboard carries on where the new rows start.
-      const first = /** @type {HTMLElement | null} */ (rows[0]?.querySelector('td') ?? null);
-      first?.setAttribute('tabindex', '-1');
-      first?.focus();
-    } catch (err) {
-      count.textContent = `Could not load more: ${/** @type {Error} */ (err).message}`;
-      return;
-    } finally {
-      more.disabled = false;
-    }
-    say();
-  });
-  say();
+    const next = await fetchFeedback(project, w, { survey: kind, score: choice.score, before: cursor });
+    const rows = commentTable(kind, zone, next.comments).querySelectorAll('tbody tr');
+    list.querySelector('tbody')?.append(...rows);
+    shown += next.comments.length;
+    cursor = next.nextBefore;
+    // The keyboard carries on where the new rows start.
+    const first = /** @type {HTMLElement | null} */ (rows[0]?.querySelector('td') ?? null);
+    first?.setAttribute('tabindex', '-1');
+    first?.focus();
+  }, say);
 
   const bucketWords = f.bucket >= 86400 ? 'day' : f.bucket >= 3600 ? `${f.bucket / 3600} h` : `${f.bucket / 60} min`;
   const scoreCols = scoreColumns(kind);

@@ -7,7 +7,7 @@
  * checkout's story at the top of the view.
  */
 import { projectApi } from '../lib/api.js';
-import { card, h, table } from '../lib/dom.js';
+import { card, h, pagedMore, table } from '../lib/dom.js';
 import { fmtInt, fmtPct, fmtTime } from '../lib/format.js';
 import { hrefFor, navigate } from '../lib/state.js';
 import { decisionWords, reasonWords, spokenDuration } from '../lib/words.js';
@@ -134,27 +134,16 @@ export function outreachPanel(project, w, q, o) {
     count.textContent = q ? `${fmtInt(shown)} of ${fmtInt(o.matched)} contacts matching “${q}”` : `${fmtInt(shown)} of ${fmtInt(o.matched)} contacts`;
     more.hidden = cursor === null;
   };
-  more.addEventListener('click', async () => {
+  pagedMore(more, count, async () => {
     if (!cursor) return;
-    more.disabled = true;
-    try {
-      const next = await fetchOutreach(project, w, q, cursor);
-      const body = list.querySelector('tbody');
-      const rows = contactTable(next.contacts).querySelectorAll('tbody tr');
-      body?.append(...rows);
-      shown += next.contacts.length;
-      cursor = next.nextCursor;
-      // The first new row's link: the keyboard carries on where the new rows start.
-      /** @type {HTMLElement | null} */ (rows[0]?.querySelector('a') ?? null)?.focus();
-    } catch (err) {
-      count.textContent = `Could not load more: ${/** @type {Error} */ (err).message}`;
-      return;
-    } finally {
-      more.disabled = false;
-    }
-    say();
-  });
-  say();
+    const next = await fetchOutreach(project, w, q, cursor);
+    const rows = contactTable(next.contacts).querySelectorAll('tbody tr');
+    list.querySelector('tbody')?.append(...rows);
+    shown += next.contacts.length;
+    cursor = next.nextCursor;
+    // The first new row's link: the keyboard carries on where the new rows start.
+    /** @type {HTMLElement | null} */ (rows[0]?.querySelector('a') ?? null)?.focus();
+  }, say);
   return h(
     'div',
     null,

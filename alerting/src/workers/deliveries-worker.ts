@@ -22,9 +22,6 @@ import { groupMessageSent, holdInGroup, takeGroupMessage } from './alert-groupin
 import { loadCopy, renderEmail } from '@touchpoint/protocol/copy';
 import { joinId } from '../lib/ids.ts';
 
-/** For projects without template files of their own. */
-const BUILT_IN_COPY = loadCopy();
-
 export async function processDelivery(ctx: AlertingContext, job: Job<DeliveryJob>): Promise<void> {
   const d = job.data;
   try {
@@ -103,7 +100,7 @@ async function deliverToCustomer(ctx: AlertingContext, d: DeliveryJob): Promise<
       ...(amount ? { amount } : {}),
       ...(d.resumeUrl ? { resumeUrl: d.resumeUrl } : {}),
     };
-    const msg = renderEmail(project.copy ?? BUILT_IN_COPY, d.template ?? reason, contact.language, vars);
+    const msg = renderEmail(project.copy ?? loadCopy(), d.template ?? reason, contact.language, vars);
     await ctx.email.send({
       deliveryId: d.id,
       to: contact.email,

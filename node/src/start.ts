@@ -20,7 +20,7 @@ import { createMetrics, type Metrics } from '@touchpoint/collector/metrics';
 import type { Project } from '@touchpoint/collector/projects';
 import { createRollupReader } from '@touchpoint/collector/storage/alert-metrics';
 import { openClickHouse, type EngineConnection, type Storage } from '@touchpoint/collector/storage/clickhouse';
-import { migrate } from '@touchpoint/collector/storage/migrate';
+import { openMigrated } from '@touchpoint/collector/storage/migrate';
 import { publicDir, vendorFiles } from '@touchpoint/dashboards/assets';
 import { createOutreachLog } from '@touchpoint/collector/storage/outreach-log';
 import { TouchpointError } from '@touchpoint/protocol/errors';
@@ -83,12 +83,13 @@ export async function startTouchpoint(config: Config, opts: StartOptions = {}): 
     redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
     cleanups.push(async () => redis.disconnect());
 
-    const storage = await openClickHouse(
-      { url: config.clickhouseUrl, dataDir: join(config.dataDir, 'clickhouse'), database: config.clickhouseDatabase },
-      opts.wrapConnection,
+    const { storage, applied } = await openMigrated(() =>
+      openClickHouse(
+        { url: config.clickhouseUrl, dataDir: join(config.dataDir, 'clickhouse'), database: config.clickhouseDatabase },
+        opts.wrapConnection,
+      ),
     );
     cleanups.push(() => storage.close());
-    const applied = await migrate(storage);
     if (applied.length) logger.info({ applied }, 'applied migrations');
 
     const metrics = createMetrics();

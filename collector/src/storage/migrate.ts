@@ -60,3 +60,28 @@ export async function migrate(storage: Storage): Promise<number[]> {
   }
   return applied;
 }
+
+/**
+ * Opens the engine with its schema up to date, ready for inserts.
+ *
+ * On the embedded engine, a start that applied migrations closes the engine and opens it again
+ * before anything is inserted. `ALTER TABLE … MODIFY QUERY` (migration 007) leaves the altered
+ * view with a deduplication identity, in the process that ran it, other than the one every later
+ * process loads from disk. A spool segment inserted by that process and replayed after a crash,
+ * same token and same bytes, was then stored twice (crash-replay.test.ts caught it). The reopened
+ * engine computes what the next start computes. A ClickHouse server keeps the altered identity
+ * until it restarts itself, which a collector cannot do for it (README, Storage).
+ */
+export async function openMigrated(open: () => Promise<Storage>): Promise<{ storage: Storage; applied: number[] }> {
+  const storage = await open();
+  let applied: number[];
+  try {
+    applied = await migrate(storage);
+  } catch (err) {
+    await storage.close().catch(() => {});
+    throw err;
+  }
+  if (applied.length === 0 || storage.engine !== 'embedded') return { storage, applied };
+  await storage.close();
+  return { storage: await open(), applied };
+}

@@ -11,6 +11,8 @@ export interface FaroMeta {
   session: { id: string; attributes?: Attributes };
   page: { url: string };
   user?: { id?: string; email?: string; attributes?: Attributes };
+  /** Not in the schema: read only when its fields are strings (faro-to-beacon.ts). */
+  app?: { version?: unknown; release?: unknown };
 }
 
 export interface FaroMeasurement {

@@ -42,6 +42,8 @@ describe('Faro payloads captured from the real SDK', () => {
     const checkout = beacons.filter((b) => b.page.includes('/checkout/'));
     expect(checkout[0]?.customer).toBeUndefined();
     expect(checkout.at(-1)?.customer).toBe('cust-faro-1');
+    // initializeFaro({ app: { version: '1.0.0' } }) in the capture page.
+    for (const b of beacons) expect(b.release).toBe('1.0.0');
   });
 
   it('web-vitals measurements become vitals with rating, navigation type and attribution', () => {
@@ -131,6 +133,22 @@ describe('Faro mapping edge cases', () => {
     const e = m.beacons[0]!.events.find((x) => x.type === 'checkout')!;
     const reason = validator.event(e, Date.parse(at));
     expect(reason).toMatch(/step must be one of|value must be number/);
+  });
+
+  it('meta.app.version is the release, else meta.app.release; one the beacon schema refuses is left out and said, the events kept', () => {
+    const vital = { type: 'web-vitals', values: { lcp: 1200 }, timestamp: at };
+    const release = (app: Record<string, unknown>) => {
+      const m = faroToBeacons({ meta: { ...meta, app }, measurements: [vital] });
+      return { release: m.beacons[0]?.release, events: m.beacons[0]?.events.length, dropped: m.dropped, fields: m.fields };
+    };
+    expect(release({ name: 'shop', version: 'web@2.4.1', release: 'r-77' })).toEqual({ release: 'web@2.4.1', events: 1, dropped: [], fields: [] });
+    expect(release({ release: '9fceb02' })).toEqual({ release: '9fceb02', events: 1, dropped: [], fields: [] });
+    expect(release({ name: 'shop' })).toEqual({ release: undefined, events: 1, dropped: [], fields: [] });
+    const reason = 'not a release: 1–64 of A-Z a-z 0-9 . _ + : @ / -';
+    for (const version of ['2.4.1 (beta)', 'x'.repeat(65), 7, { major: 2 }]) {
+      expect(release({ version })).toEqual({ release: undefined, events: 1, dropped: [], fields: [{ field: 'meta.app.version', reason }] });
+    }
+    expect(release({ release: 'a b' }).fields).toEqual([{ field: 'meta.app.release', reason }]);
   });
 
   it('third-party resources are summed per host', () => {

@@ -7,7 +7,7 @@ import { splitUrl } from '../ingest/spool-record.ts';
 import { CHECKOUT_EVENT, faroCheckout, faroCheckoutError } from './faro-checkout.ts';
 import type { FaroEvent, FaroException, FaroMeasurement, FaroPayload } from './faro-payload.ts';
 import { faroFailedRequest, faroNavigation, ResourceSummary } from './faro-performance.ts';
-import { BeaconPacker, DropList, type Envelope, type Mapped } from './mapped.ts';
+import { BeaconPacker, DropList, releaseOf, type Envelope, type Mapped } from './mapped.ts';
 
 /** Faro's own bookkeeping events: they say nothing about the experience. */
 const BOOKKEEPING = new Set(['session_start', 'session_resume', 'session_extend', 'view_changed', 'route_change']);
@@ -30,6 +30,8 @@ export function faroToBeacons(payload: FaroPayload): Mapped {
   const packer = new BeaconPacker();
   const envelope: Envelope = { session: meta.session.id, page: meta.page.url.slice(0, MAX_PAGE) };
   if (meta.user?.id) envelope.customer = meta.user.id;
+  const release = releaseOf(meta.app?.version ?? meta.app?.release, meta.app?.version === undefined ? 'meta.app.release' : 'meta.app.version', dropped);
+  if (release) envelope.release = release;
   const events: BeaconEvent[] = [];
   const add = (e: BeaconEvent) => events.push(e);
   const time = (what: string, iso: string): number | undefined => {
@@ -84,7 +86,7 @@ export function faroToBeacons(payload: FaroPayload): Mapped {
   if (spans > 0) dropped.add('span', 'Faro traces are not stored: failed requests come from faro.performance.resource events', spans);
 
   const items = (payload.measurements?.length ?? 0) + (payload.exceptions?.length ?? 0) + (payload.events?.length ?? 0) + (payload.logs?.length ?? 0) + spans;
-  return { beacons: packer.beacons(), dropped: dropped.list(), items };
+  return { beacons: packer.beacons(), dropped: dropped.list(), items, fields: dropped.fields() };
 }
 
 function measurement(m: FaroMeasurement, at: number): BeaconEvent {

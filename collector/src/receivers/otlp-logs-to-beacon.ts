@@ -37,7 +37,7 @@ export function otlpLogsToBeacons(payload: OtlpLogs, ctx: OtlpContext = {}): Map
         continue;
       }
       const a = new Attrs(r.attributes, resourceAttrs);
-      const envelope = envelopeOf(a, r.traceId, a.string(...ATTR.page) ?? ctx.fallbackPage);
+      const envelope = envelopeOf(a, r.traceId, a.string(...ATTR.page) ?? ctx.fallbackPage, dropped);
       if (typeof envelope === 'string') {
         dropped.add('log', envelope);
         continue;
@@ -46,5 +46,5 @@ export function otlpLogsToBeacons(payload: OtlpLogs, ctx: OtlpContext = {}): Map
       packer.add(envelope, exceptionEvent(at, r.attributes, body === undefined ? undefined : String(body)));
     }
   }
-  return { beacons: packer.beacons(), dropped: dropped.list(), items };
+  return { beacons: packer.beacons(), dropped: dropped.list(), items, fields: dropped.fields() };
 }

@@ -38,6 +38,7 @@ describe('OTLP traces captured from the real SDK', () => {
     const session = traces[0]!.resourceSpans[0]!.scopeSpans![0]!.spans![0]!.attributes!.find((a) => a.key === 'session.id')!.value!.stringValue;
     expect(session).toMatch(/^[0-9a-f]{32}$/);
     expect(b.session).toBe(session);
+    expect(b.release).toBe('1.0.0'); // the capture page's service.version
     expect(b.page).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/otel\/products\/kettle\?/);
     const { nav, vitals } = mapped(b.events);
     expect(nav).toHaveLength(1);
@@ -76,6 +77,16 @@ describe('OTLP span edge cases', () => {
     expect(m.beacons).toEqual([
       { v: 1, session: 's-9', customer: 'c-9', page: 'https://shop.example/checkout', sentAt: 1796226123250, events: [{ type: 'http', at: 1796226123250, method: 'POST', url: 'https://api.example/pay', status: 503, duration: 250 }] },
     ]);
+  });
+
+  it('service.version is the release; one the beacon schema refuses is left out and said once, the spans still mapped', () => {
+    const failed = span({ attributes: [attr('http.request.method', 'GET'), attr('url.full', 'https://api.example/x'), attr('http.response.status_code', 500), attr('location.href', 'https://shop.example/cart')] });
+    expect(one([failed], [attr('session.id', 's'), attr('service.version', 'web@2.4.1')]).beacons[0]).toMatchObject({ release: 'web@2.4.1', events: [{ type: 'http', status: 500 }] });
+    const refused = one([failed, failed], [attr('session.id', 's'), attr('service.version', '2.4.1 (beta)')]);
+    expect(refused.beacons[0]?.release).toBeUndefined();
+    expect(refused.beacons[0]?.events).toHaveLength(2);
+    expect(refused.dropped).toEqual([]);
+    expect(refused.fields).toEqual([{ field: 'service.version', reason: 'not a release: 1–64 of A-Z a-z 0-9 . _ + : @ / -' }]);
   });
 
   it('no session.id: the trace is the session; no status and an error span status: a network failure', () => {

@@ -5,7 +5,7 @@
  * is counted and dropped. Field by field in docs/faro-compat.md. Pure: the route stores it.
  */
 import type { BeaconEvent, ErrorEvent, HttpEvent } from '@touchpoint/protocol';
-import { BeaconPacker, DropList, type Envelope, type Mapped } from './mapped.ts';
+import { BeaconPacker, DropList, releaseOf, type Envelope, type Mapped } from './mapped.ts';
 import { DOCUMENT_FETCH, DOCUMENT_LOAD, documentLoadEvents } from './otlp-document-load.ts';
 import type { KeyValue, OtlpSpan, OtlpTraces } from './otlp-payload.ts';
 import { Attrs, nanosToMs } from './otlp-values.ts';
@@ -23,13 +23,14 @@ export const ATTR = {
   url: ['url.full', 'http.url'],
   method: ['http.request.method', 'http.method'],
   status: ['http.response.status_code', 'http.status_code'],
+  release: ['service.version'],
 } as const;
 
 const STATUS_ERROR = new Set<number | string>([2, 'STATUS_CODE_ERROR']);
 const MAX_PAGE = 2048;
 
 /** The envelope of a span or log record; a reason when there is none. */
-export function envelopeOf(attrs: Attrs, traceId: string | undefined, page: string | undefined): Envelope | string {
+export function envelopeOf(attrs: Attrs, traceId: string | undefined, page: string | undefined, dropped: DropList): Envelope | string {
   // Without session.id (web-common's session processors add it), each trace is its own session.
   const session = attrs.string(...ATTR.session) ?? (traceId ? `otlp-${traceId.slice(0, 16)}` : undefined);
   if (!session) return 'no session.id attribute and no traceId';
@@ -37,6 +38,8 @@ export function envelopeOf(attrs: Attrs, traceId: string | undefined, page: stri
   const e: Envelope = { session, page: page.slice(0, MAX_PAGE) };
   const customer = attrs.string(...ATTR.customer);
   if (customer) e.customer = customer;
+  const release = releaseOf(attrs.string(...ATTR.release), 'service.version', dropped);
+  if (release) e.release = release;
   return e;
 }
 
@@ -69,7 +72,7 @@ export function otlpTracesToBeacons(payload: OtlpTraces, ctx: OtlpContext = {}):
         dropped.add('span', s.name === DOCUMENT_FETCH ? 'documentFetch is read with its documentLoad' : 'not a page load, a failed request or an exception');
         continue;
       }
-      const envelope = envelopeOf(a, s.traceId, page);
+      const envelope = envelopeOf(a, s.traceId, page, dropped);
       if (typeof envelope === 'string') {
         dropped.add('span', envelope);
         continue;
@@ -77,7 +80,7 @@ export function otlpTracesToBeacons(payload: OtlpTraces, ctx: OtlpContext = {}):
       for (const e of events) packer.add(envelope, e);
     }
   }
-  return { beacons: packer.beacons(), dropped: dropped.list(), items };
+  return { beacons: packer.beacons(), dropped: dropped.list(), items, fields: dropped.fields() };
 }
 
 function spanEvents(s: OtlpSpan, a: Attrs, fetch: OtlpSpan | undefined): BeaconEvent[] {

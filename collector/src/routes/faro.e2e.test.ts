@@ -67,6 +67,9 @@ it('LCP, errors and failed requests from Faro reach the summary and the query AP
   expect(errors.status).toBe(200);
   expect(errors.body.topMessages.map((m) => m.message)).toContain("Cannot read properties of undefined (reading 'price')");
   expect(errors.body.topHosts).toContainEqual(expect.objectContaining({ host: new URL(shop.origin).host, serverErrors: 1 }));
+  // initializeFaro's app.version is the page's release.
+  const releases = await getJson<{ releases: { release: string }[] }>(tp, `/api/v1/projects/demo/releases?${q}`);
+  expect(releases.body.releases.map((r) => r.release)).toEqual(['1.0.0']);
   await page.close();
 });
 

@@ -64,6 +64,14 @@ describe('POST /collect accepts what the Faro SDK sends', () => {
     expect(res.body).toEqual({ accepted: 3, rejected: [], dropped: [{ what: 'event', reason: "session_start is Faro's session/view bookkeeping", count: 1 }] });
   });
 
+  it('an app version that is no release: its events stored without one, and the answer says why', async () => {
+    const p = session(payloads[0]!) as { meta: { app?: Record<string, unknown> } };
+    p.meta.app = { name: 'faro-shop', version: '1.0.0 (build 7)' };
+    const res = await post('/collect', p);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ accepted: 3, rejected: [{ type: 'meta.app.version', reason: 'not a release: 1–64 of A-Z a-z 0-9 . _ + : @ / -' }] });
+  });
+
   it('the key in the path (/collect/:appKey), gzip bodies, and text/plain', async () => {
     expect((await post('/collect/demo', session(payloads[2]!), { 'content-type': 'application/json' })).status).toBe(202);
     const gz = gzipSync(JSON.stringify(session(payloads[2]!)));

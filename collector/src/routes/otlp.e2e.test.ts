@@ -60,5 +60,8 @@ it('the page load, FCP, errors and failed requests from OpenTelemetry reach the 
   expect(errors.body.topHosts).toEqual(
     expect.arrayContaining([expect.objectContaining({ host: new URL(shop.origin).host, serverErrors: 1 }), expect.objectContaining({ host: '127.0.0.1:9', network: 1 })]),
   );
+  // the SDK resource's service.version is the page's release.
+  const releases = await getJson<{ releases: { release: string }[] }>(tp, `/api/v1/projects/demo/releases?${q}`);
+  expect(releases.body.releases.map((r) => r.release)).toEqual(['1.0.0']);
   await page.close();
 });

@@ -67,6 +67,17 @@ describe('POST /v1/traces and /v1/logs accept what the OpenTelemetry browser SDK
     expect(res.body).toEqual({ partialSuccess: { rejectedSpans: 1, errorMessage: 'http: method must NOT have more than 10 characters' } });
   });
 
+  it('a service.version that is no release: the spans stored without one, and a warning (partialSuccess with 0 rejected)', async () => {
+    const id = `otel-version-${Date.now()}`;
+    const t = withSession(traces[0]!, id);
+    const version = t.resourceSpans[0]!.resource!.attributes!.find((a) => a.key === 'service.version')!;
+    version.value = { stringValue: '1.0.0 (build 7)' };
+    const res = await post('/v1/traces', t, { 'content-type': 'application/json', 'x-api-key': 'demo', referer: REFERER });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ partialSuccess: { rejectedSpans: 0, errorMessage: 'service.version: not a release: 1–64 of A-Z a-z 0-9 . _ + : @ / -' } });
+    await waitFor(async () => ((await summary(tp, { session: id })).events.nav ?? 0) >= 1);
+  });
+
   it('gzip, and spans that map onto nothing (200, counted)', async () => {
     const ok = { resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'GET', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [{ key: 'http.response.status_code', value: { intValue: 200 } }] }] }] }] };
     const res = await post('/v1/traces', gzipSync(JSON.stringify(ok)), { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-api-key': 'demo' }, true);

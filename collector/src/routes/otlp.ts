@@ -31,7 +31,8 @@ const exportResponse = (rejectedField: string) =>
   }) as const;
 
 function answer(reply: FastifyReply, outcome: SdkOutcome, rejectedField: string) {
-  if (outcome.rejectedCount === 0) return reply.code(200).send({});
+  // Nothing refused but a field left out: OTLP's way to warn is a partialSuccess with 0 rejected.
+  if (outcome.rejected.length === 0) return reply.code(200).send({});
   const errorMessage = outcome.rejected.map((r) => `${r.type}: ${r.reason}`).join('; ');
   return reply.code(200).send({ partialSuccess: { [rejectedField]: outcome.rejectedCount, errorMessage } });
 }

@@ -133,6 +133,8 @@ export function sdkIngest(app: FastifyInstance, deps: RouteDeps, receiverOf: (ur
         rejectedCount += n;
         if (rejected.length < MAX_LISTED) rejected.push({ type, reason });
       };
+      // Said like the envelope fields accept() leaves out: the items carried on without them.
+      for (const f of mapped.fields) refuse(f.field, f.reason, 0);
       const valid: Beacon[] = [];
       for (const b of mapped.beacons) {
         const events = b.events.length;

@@ -198,11 +198,3 @@ export interface ErrorBody {
   error: string;
   message: string;
 }
-
-const RELEASE = new RegExp(schema.properties.release.pattern);
-
-/** Whether `value` is a `release` the schema accepts: a mapping from another SDK leaves anything else out. */
-export function isRelease(value: unknown): value is string {
-  const { minLength, maxLength } = schema.properties.release;
-  return typeof value === 'string' && value.length >= minLength && value.length <= maxLength && RELEASE.test(value);
-}

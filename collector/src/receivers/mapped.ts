@@ -2,7 +2,7 @@
  * What a receiver's mapping gives back: protocol v1 beacons, and a count of what it dropped and
  * why (answered to the SDK where its protocol has room for it, and counted in /metrics).
  */
-import { isRelease, MAX_EVENTS_PER_BEACON, type Beacon, type BeaconEvent } from '@touchpoint/protocol';
+import { beaconSchema, MAX_EVENTS_PER_BEACON, type Beacon, type BeaconEvent } from '@touchpoint/protocol';
 
 export interface Dropped {
   /** The kind of item: `log`, `event`, `span`, `measurement`… */
@@ -61,6 +61,11 @@ export interface Envelope {
  * undefined: a value the beacon schema would refuse is left out, and said in the answer, rather
  * than cost the payload's events.
  */
+const RELEASE = beaconSchema.properties.release;
+const RELEASE_PATTERN = new RegExp(RELEASE.pattern);
+const isRelease = (v: unknown): v is string =>
+  typeof v === 'string' && v.length >= RELEASE.minLength && v.length <= RELEASE.maxLength && RELEASE_PATTERN.test(v);
+
 export function releaseOf(value: unknown, field: string, dropped: DropList): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (isRelease(value)) return value;

@@ -62,6 +62,7 @@ beforeAll(async () => {
     { type: 'http', at: at(10_000), method: 'POST', url: 'https://api.pay.example/charge', status: 502, duration: 2400 },
     { type: 'error', at: at(9_900), kind: 'js', message: 'card is undefined', stack: STACK, source: 'https://shop.example/app.js', line: 42, col: 7 },
     { type: 'checkout', at: at(9_800), step: 'error', id: 'co-e2e', reason: 'card_declined' },
+    { type: 'feedback', at: at(9_000), prompt: 'survey/co-e2e', survey: 'ces', score: 2, comment: 'The card form kept failing', trigger: 'nudge', checkout: 'co-e2e', step: 'payment' },
   ]);
   // Someone else, faster, so the slow page load above tops the list.
   await postBeacon(server.tp, beacon([{ type: 'vital', at: at(5000), name: 'LCP', value: 1200 }], { session: 's-other' }), { headers: { 'user-agent': DESKTOP } });
@@ -122,13 +123,14 @@ describe('the session view', () => {
     expect(count('error')).toBe(s.errors.length);
     expect(count('request')).toBe(s.requests.length);
     expect(count('checkout')).toBe(s.checkouts.length);
+    expect(count('feedback')).toBe(s.feedback.length);
     expect(count('outreach')).toBe(s.outreach.length);
-    expect([s.pages.length, s.vitals.length, s.errors.length, s.requests.length, s.checkouts.length, s.outreach.length]).toEqual([2, 2, 1, 1, 3, 1]);
+    expect([s.pages.length, s.vitals.length, s.errors.length, s.requests.length, s.checkouts.length, s.feedback.length, s.outreach.length]).toEqual([2, 2, 1, 1, 3, 1, 1]);
     // In event time, in the screen's zone (UTC unless picked).
     const times = await page.locator('[data-testid=timeline] tbody tr td:first-child').allTextContents();
     const expected = [
       ...s.pages.map((p) => p.firstAt), ...s.navigations.map((n) => n.at), ...s.vitals.map((v) => v.at), ...s.errors.map((e) => e.at),
-      ...s.requests.map((r) => r.at), ...s.checkouts.map((c) => c.at), ...s.outreach.map((o) => o.at),
+      ...s.requests.map((r) => r.at), ...s.checkouts.map((c) => c.at), ...s.feedback.map((f) => f.at), ...s.outreach.map((o) => o.at),
     ].sort((a, b) => a - b).map(utc);
     expect(times).toEqual(expected);
     // The LCP with its element, resource and phases; the INP with its phases.
@@ -150,6 +152,11 @@ describe('the session view', () => {
     expect(steps[1]).toContain('checkout step payment');
     expect(steps[2]).toContain('reason card_declined');
     expect(await page.textContent('[data-testid=timeline] tr[data-kind=outreach]')).toContain('outreach sent');
+    // The customer's survey answer, in words, with the comment they wrote.
+    expect(s.feedback[0]).toMatchObject({ survey: 'ces', score: 2, comment: 'The card form kept failing', trigger: 'nudge', checkout: 'co-e2e', step: 'payment', path: '/checkout' });
+    const answer = await page.textContent('[data-testid=timeline] tr[data-kind=feedback]');
+    expect(answer).toContain('Ease 2 of 7');
+    expect(answer).toContain('after the help in the page · co-e2e at payment · “The card form kept failing”');
     // Resources by host and the vitals' phases beside it.
     const hosts = await page.locator('[data-testid=resources] tbody tr td:first-child').allTextContents();
     expect(hosts).toEqual(s.resources.map((r) => r.host));

@@ -54,6 +54,7 @@ beforeAll(async () => {
     { type: 'error', at: at(5000), kind: 'promise', message: 'Payment failed', stack: 'Error: Payment failed\n    at pay (https://shop.example/app.js:10:5)', source: 'https://shop.example/app.js', line: 10, col: 5 },
     { type: 'checkout', at: at(4900), step: 'error', id: 'co-story', reason: 'card_declined' },
     { type: 'resource', at: at(4800), host: 'cdn.example', count: 1, bytes: 10_000, p95: 200 },
+    { type: 'feedback', at: at(4500), prompt: 'survey/co-story', survey: 'csat', score: 1, comment: 'Mail me at kim.doe@example.com, the card failed', trigger: 'nudge', checkout: 'co-story', step: 'payment' },
   ]);
   // Another session the story must not mix in.
   await postBeacon(tp, beacon([{ type: 'error', at: at(4000), kind: 'js', message: 'someone else' }], { session: 'other', page: 'https://shop.example/checkout' }));
@@ -76,7 +77,7 @@ describe('session story', () => {
       project: 'demo', session: SESSION, beacons: 2, customer: 'cust-story', device: 'mobile', browser: 'Safari', os: 'iOS', country: 'NZ', connection: '3g',
       release: null,
     });
-    expect(s.counts).toEqual({ nav: 1, vital: 2, resource: 3, checkout: 3, http: 1, error: 1 });
+    expect(s.counts).toEqual({ nav: 1, vital: 2, resource: 3, checkout: 3, http: 1, error: 1, feedback: 1 });
     expect(s.pages.map((p) => p.path)).toEqual(['/products/kettle', '/checkout']);
     // A page starts at its first event, before the beacon that carried it arrived.
     expect(s.pages[0]!.firstAt).toBe(s.navigations[0]!.at);
@@ -98,8 +99,12 @@ describe('session story', () => {
     expect(s.checkouts.map((c) => [c.step, c.name, c.reason])).toEqual([['start', '', ''], ['step', 'payment', ''], ['error', '', 'card_declined']]);
     expect(s.checkouts[0]).toMatchObject({ checkout: 'co-story', value: 99.5, currency: 'AUD' });
     expect(s.outreach).toEqual([expect.objectContaining({ incident: 'inc-story', channel: 'email', status: 'sent', checkout: 'co-story' })]);
+    // The survey answer, its comment scrubbed of the email the customer typed.
+    expect(s.feedback).toEqual([expect.objectContaining({ path: '/checkout', survey: 'csat', score: 1, trigger: 'nudge', checkout: 'co-story', step: 'payment' })]);
+    expect(s.feedback[0]!.comment).toContain('the card failed');
+    expect(JSON.stringify(s)).not.toContain('kim.doe');
     // Event times are the browser's, corrected by its clock skew: the events keep their order.
-    const times = [...s.vitals, ...s.errors, ...s.requests, ...s.checkouts].map((e) => e.at);
+    const times = [...s.vitals, ...s.errors, ...s.requests, ...s.checkouts, ...s.feedback].map((e) => e.at);
     for (const t of times) expect(Math.abs(t - t0)).toBeLessThan(60_000);
   });
 

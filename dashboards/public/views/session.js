@@ -3,13 +3,14 @@
  * Session view (`#session?project=…&session=…&from=…&to=…`): one visit as it happened. Who and on
  * what (device, browser, country, connection, release), then one timeline of everything the
  * session sent, in event time: pages, page loads, vitals with their phases and elements,
- * errors with stacks, failed requests, checkout steps and the outreach it led to; resources by
- * host beside it. Figures are the API's (`…/sessions/:session`), as it gives them.
+ * errors with stacks, failed requests, checkout steps, survey answers and the outreach it led
+ * to; resources by host beside it. Figures are the API's (`…/sessions/:session`), as it gives them.
  */
 import { projectApi } from '../lib/api.js';
 import { h, table } from '../lib/dom.js';
 import { fmtBytes, fmtInt, fmtMetric, fmtMoney, fmtTime, rating } from '../lib/format.js';
 import { DEFAULT_RANGE, windowOf } from '../lib/state.js';
+import { SURVEYS, triggerWords } from '../lib/words.js';
 import { zoneOf } from '../lib/time-zone.js';
 
 /** @typedef {import('../lib/types.js').Session} Session */
@@ -44,6 +45,12 @@ function timeline(s, zone) {
     const bits = [c.value ? fmtMoney(c.value, c.currency) : '', c.reason && `reason ${c.reason}`, c.orderId && `order ${c.orderId}`].filter(Boolean);
     out.push({ at: c.at, kind: 'checkout', path: c.path, cls: c.step === 'error' ? 'poor' : c.step === 'complete' ? 'good' : '', what: `checkout ${step}`, detail: `${c.checkout}${bits.length ? ` · ${bits.join(' · ')}` : ''}` });
   }
+  for (const f of s.feedback) {
+    const survey = SURVEYS[/** @type {keyof typeof SURVEYS} */ (f.survey)];
+    const high = survey?.scale[1] ?? 10;
+    const bits = [triggerWords(f.trigger), f.checkout && `${f.checkout}${f.step ? ` at ${f.step}` : ''}`, f.comment && `“${f.comment}”`].filter(Boolean);
+    out.push({ at: f.at, kind: 'feedback', path: f.path, what: `${survey?.short ?? f.survey} ${f.score} of ${high}`, detail: bits.join(' · ') });
+  }
   for (const o of s.outreach) {
     out.push({ at: o.at, kind: 'outreach', path: '', what: `outreach ${o.status}`, detail: `${o.reason} by ${o.channel}${o.skipReason ? ` (${o.skipReason})` : ''}${o.checkout ? ` · ${o.checkout}` : ''}` });
   }
@@ -53,7 +60,7 @@ function timeline(s, zone) {
 /** Lists the API cut at its limit say so: how many of how many. @param {Session} s */
 function truncation(s) {
   /** @type {[string, number, string][]} */
-  const lists = [['vital', s.vitals.length, 'vitals'], ['nav', s.navigations.length, 'page loads'], ['error', s.errors.length, 'errors'], ['http', s.requests.length, 'failed requests'], ['checkout', s.checkouts.length, 'checkout events']];
+  const lists = [['vital', s.vitals.length, 'vitals'], ['nav', s.navigations.length, 'page loads'], ['error', s.errors.length, 'errors'], ['http', s.requests.length, 'failed requests'], ['checkout', s.checkouts.length, 'checkout events'], ['feedback', s.feedback.length, 'survey answers']];
   const cut = lists.filter(([type, n]) => (s.counts[type] ?? 0) > n).map(([type, n, label]) => `the first ${fmtInt(n)} of ${fmtInt(s.counts[type] ?? 0)} ${label}`);
   return cut.length ? h('p.muted', { 'data-testid': 'truncated' }, `Showing ${cut.join(', ')}.`) : null;
 }

@@ -1,8 +1,8 @@
 /**
  * GET …/sessions/:session?from&to: one session's story, for the session view: its device and
  * release, the pages it went through and every event it sent in time order (vitals with their
- * phases and elements, resources by host, errors with stacks, failed requests, checkout steps),
- * and the outreach its customer or checkouts got.
+ * phases and elements, resources by host, errors with stacks, failed requests, checkout steps,
+ * survey answers), and the outreach its customer or checkouts got.
  */
 import Type, { type Static } from 'typebox';
 import { echo, NullableNumber, Project, query } from './common.ts';
@@ -20,7 +20,7 @@ export const SessionQuery = query({});
 export type SessionQuery = Static<typeof SessionQuery>;
 
 /** Rows each list returns at most; `counts` says how many events of each type the session sent. */
-export const SESSION_LIMITS = { pages: 100, navigations: 100, vitals: 500, resources: 100, errors: 100, requests: 200, checkouts: 200, outreach: 50 } as const;
+export const SESSION_LIMITS = { pages: 100, navigations: 100, vitals: 500, resources: 100, errors: 100, requests: 200, checkouts: 200, feedback: 20, outreach: 50 } as const;
 
 /** Event times are the browser's clock corrected by the beacon's clock skew, epoch ms. */
 const at = Type.Integer({ description: 'event time, epoch ms' });
@@ -70,6 +70,10 @@ export const SessionRequest = Type.Object({
 export const SessionCheckout = Type.Object({
   at, path: Type.String(), checkout: Type.String(), step: Type.String(), name: Type.String(), reason: Type.String(), value: Type.Number(), currency: Type.String(), orderId: Type.String(),
 });
+/** A survey answer (the `feedback` event): scrubbed comment, '' without one; checkout and step '' when it followed none. */
+export const SessionFeedback = Type.Object({
+  at, path: Type.String(), survey: Type.String(), score: Type.Integer(), comment: Type.String(), trigger: Type.String(), checkout: Type.String(), step: Type.String(),
+});
 export const SessionOutreach = Type.Object({
   at: Type.Integer({ description: 'decision time, epoch ms' }),
   incident: Type.String(), reason: Type.String(), channel: Type.String(), status: Type.String(), skipReason: Type.String(), checkout: Type.String(),
@@ -101,6 +105,7 @@ export const Session = Type.Object({
   errors: Type.Array(SessionError),
   requests: Type.Array(SessionRequest),
   checkouts: Type.Array(SessionCheckout),
+  feedback: Type.Array(SessionFeedback),
   outreach: Type.Array(SessionOutreach),
 });
 export type Session = Static<typeof Session>;

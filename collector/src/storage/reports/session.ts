@@ -42,7 +42,7 @@ export async function querySession(storage: Storage, w: Window, session: string)
   const inSession = `${RAW_WINDOW} AND session = {session:String}`;
   const L = SESSION_LIMITS;
 
-  const [pages, navigations, vitals, resources, errors, requests, checkouts, outreach] = await Promise.all([
+  const [pages, navigations, vitals, resources, errors, requests, checkouts, feedback, outreach] = await Promise.all([
     rows<{ path: string; url: string; first_ms: Num; last_ms: Num; beacons: Num }>(
       storage,
       `SELECT path, argMin(page_url, received_at) AS url, toUnixTimestamp64Milli(min(received_at)) AS first_ms,
@@ -84,6 +84,12 @@ export async function querySession(storage: Storage, w: Window, session: string)
        FROM ${db}.checkouts WHERE ${inSession} ${ORDER} LIMIT ${L.checkouts}`,
       p,
     ),
+    rows<{ at: Num; path: string; survey: string; score: Num; comment: string; trigger: string; checkout: string; step: string }>(
+      storage,
+      `SELECT ${AT}, path, survey, score, comment, trigger, checkout_id AS checkout, step
+       FROM ${db}.feedback WHERE ${inSession} ${ORDER} LIMIT ${L.feedback}`,
+      p,
+    ),
     rows<{ at_ms: Num; incident: string; reason: string; channel: string; status: string; skip_reason: string; checkout: string }>(
       storage,
       `SELECT toUnixTimestamp64Milli(at) AS at_ms, incident, reason, channel, status, skip_reason, checkout_id AS checkout
@@ -99,7 +105,7 @@ export async function querySession(storage: Storage, w: Window, session: string)
   const ms = (v: number | null | undefined) => num(v, 1) ?? 0;
   // A page starts at its first event (browser time), which comes before the beacon carrying it.
   const firstEvent = new Map<string, number>();
-  for (const e of [...navigations, ...vitals, ...errors, ...requests, ...checkouts]) {
+  for (const e of [...navigations, ...vitals, ...errors, ...requests, ...checkouts, ...feedback]) {
     const t = int(e.at);
     if (t < (firstEvent.get(e.path) ?? Infinity)) firstEvent.set(e.path, t);
   }
@@ -133,6 +139,9 @@ export async function querySession(storage: Storage, w: Window, session: string)
     requests: requests.map((r) => ({ at: int(r.at), path: r.path, method: r.method, url: r.url, host: r.host, status: int(r.status), duration: ms(r.duration) })),
     checkouts: checkouts.map((r) => ({
       at: int(r.at), path: r.path, checkout: r.checkout, step: r.step, name: r.name, reason: r.reason, value: num(r.value, 2) ?? 0, currency: r.currency, orderId: r.order_id,
+    })),
+    feedback: feedback.map((r) => ({
+      at: int(r.at), path: r.path, survey: r.survey, score: int(r.score), comment: r.comment, trigger: r.trigger, checkout: r.checkout, step: r.step,
     })),
     outreach: outreach.map((r) => ({ at: int(r.at_ms), incident: r.incident, reason: r.reason, channel: r.channel, status: r.status, skipReason: r.skip_reason, checkout: r.checkout })),
   };

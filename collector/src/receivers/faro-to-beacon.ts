@@ -30,7 +30,9 @@ export function faroToBeacons(payload: FaroPayload): Mapped {
   const packer = new BeaconPacker();
   const envelope: Envelope = { session: meta.session.id, page: meta.page.url.slice(0, MAX_PAGE) };
   if (meta.user?.id) envelope.customer = meta.user.id;
-  const release = releaseOf(meta.app?.version ?? meta.app?.release, meta.app?.version === undefined ? 'meta.app.release' : 'meta.app.version', dropped);
+  const release = meta.app?.version === undefined
+    ? releaseOf(meta.app?.release, 'meta.app.release', dropped)
+    : releaseOf(meta.app.version, 'meta.app.version', dropped);
   if (release) envelope.release = release;
   const events: BeaconEvent[] = [];
   const add = (e: BeaconEvent) => events.push(e);

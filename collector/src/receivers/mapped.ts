@@ -2,7 +2,7 @@
  * What a receiver's mapping gives back: protocol v1 beacons, and a count of what it dropped and
  * why (answered to the SDK where its protocol has room for it, and counted in /metrics).
  */
-import { beaconSchema, MAX_EVENTS_PER_BEACON, type Beacon, type BeaconEvent } from '@touchpoint/protocol';
+import { beaconSchema, MAX_EVENTS_PER_BEACON, type Beacon, type BeaconEvent, type PartialAcceptance } from '@touchpoint/protocol';
 
 export interface Dropped {
   /** The kind of item: `log`, `event`, `span`, `measurement`… */
@@ -11,11 +11,8 @@ export interface Dropped {
   count: number;
 }
 
-/** An envelope field the SDK sent that the mapping left out: the items are kept without it. */
-export interface DroppedField {
-  field: string;
-  reason: string;
-}
+/** An envelope field the SDK sent that the mapping left out, as a beacon's answer names one: the items are kept without it. */
+export type DroppedField = NonNullable<PartialAcceptance['dropped']>[number];
 
 export interface Mapped {
   beacons: Beacon[];
@@ -56,16 +53,17 @@ export interface Envelope {
   release?: string;
 }
 
-/**
- * The release an SDK names (Faro's `meta.app.version`, OpenTelemetry's `service.version`), or
- * undefined: a value the beacon schema would refuse is left out, and said in the answer, rather
- * than cost the payload's events.
- */
+/** The beacon schema's rule for `release`. */
 const RELEASE = beaconSchema.properties.release;
 const RELEASE_PATTERN = new RegExp(RELEASE.pattern);
 const isRelease = (v: unknown): v is string =>
   typeof v === 'string' && v.length >= RELEASE.minLength && v.length <= RELEASE.maxLength && RELEASE_PATTERN.test(v);
 
+/**
+ * The release an SDK names (Faro's `meta.app.version`, OpenTelemetry's `service.version`), or
+ * undefined: a value the beacon schema would refuse is left out, and said in the answer, rather
+ * than cost the payload's events.
+ */
 export function releaseOf(value: unknown, field: string, dropped: DropList): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (isRelease(value)) return value;

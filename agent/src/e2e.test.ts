@@ -16,6 +16,7 @@ import { loadConfig } from '@touchpoint/node/config';
 import { startTouchpoint, type Touchpoint } from '@touchpoint/node';
 import { waitFor } from '@touchpoint/node/testing';
 import { buildAgent, type AgentBuild } from '../build.ts';
+import { stamp } from './transport/split.ts';
 import { UNSENT_KEY } from './transport/storage.ts';
 import { DEMO_RELEASE, startDemoShop, type DemoShop } from '../demo-shop/serve.ts';
 import { agentLoaded, launchChromium, rescueDrill } from '../testing/rescue-drill.ts';
@@ -136,15 +137,17 @@ async function recordBeacons(page: Page): Promise<void> {
 async function trackAndHide(page: Page, name: string): Promise<SentBeacon[]> {
   const handed = await page.evaluate(([n, key]) => {
     (window as unknown as { Touchpoint: { track(name: string): void } }).Touchpoint.track(n);
+    // Earlier pages' kept bodies may still be stored (this page takes them when idle): not this page's.
+    const before = (JSON.parse(localStorage.getItem(key) ?? '{"bodies":[]}') as { bodies: string[] }).bodies;
     // As web-vitals' own tests do (a real hide would freeze the page), with the event bubbling to
     // window as the browser's own does, so the agent's hide handler runs.
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
-    const kept = (JSON.parse(localStorage.getItem(key) ?? '{"bodies":[]}') as { bodies: string[] }).bodies;
-    // A kept body has no send time yet (the outbox stamps it as it leaves, as split.ts's stamp() does).
-    return [...(window as unknown as { __tpSent: string[] }).__tpSent, ...kept.map((b) => '{"sentAt":0,' + b)];
+    const after = (JSON.parse(localStorage.getItem(key) ?? '{"bodies":[]}') as { bodies: string[] }).bodies;
+    return { sent: (window as unknown as { __tpSent: string[] }).__tpSent, kept: after.filter((b) => !before.includes(b)) };
   }, [name, UNSENT_KEY] as const);
-  return parsed(handed.map((body) => ({ body })));
+  // A kept body has no send time yet: the outbox stamps it as it leaves.
+  return parsed([...handed.sent, ...handed.kept.map((b) => stamp(b))].map((body) => ({ body })));
 }
 
 /** The outreach log's answer for one customer. */
